@@ -1,0 +1,50 @@
+import CLibGit2
+
+/// A failure reported by libgit2, or a refusal of the shim's own, with a message a user can act on.
+public struct GitError: Error, CustomStringConvertible, Equatable, Sendable {
+    public enum Reason: Equatable, Sendable {
+        /// libgit2 returned `code`; `klass` is its `git_error_t` class.
+        case libgit2(code: Int32, klass: Int32)
+        case notARepository
+        case unbornHead
+        case unknownRevision
+        case ambiguousRevision
+        case notACommit
+        case notFound
+        case invalidPath
+    }
+
+    public let reason: Reason
+    public let message: String
+
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// libgit2's own error code, when the failure came from libgit2.
+    public var code: Int32? {
+        if case .libgit2(let code, _) = reason { return code }
+        return nil
+    }
+
+    /// Builds the error from `git_error_last()` right after a failing call; `action` says what was attempted.
+    static func last(_ code: Int32, _ action: String) -> GitError {
+        var detail = "error \(code)"
+        var klass: Int32 = 0
+        if let err = git_error_last() {
+            klass = err.pointee.klass
+            if let msg = err.pointee.message { detail = String(cString: msg) }
+        }
+        return GitError(.libgit2(code: code, klass: klass), "\(action): \(detail)")
+    }
+
+    /// Throws the libgit2 error for a negative return code.
+    @discardableResult
+    static func check(_ code: Int32, _ action: @autoclosure () -> String) throws -> Int32 {
+        if code < 0 { throw last(code, action()) }
+        return code
+    }
+}

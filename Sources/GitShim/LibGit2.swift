@@ -1,0 +1,13 @@
+import CLibGit2
+
+/// libgit2's global state is set up once per process, on first use.
+enum LibGit2 {
+    private static let initialised: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    static func ensureInitialised() {
+        _ = initialised
+    }
+}

@@ -1,0 +1,32 @@
+import CLibGit2
+
+/// A git object id (SHA-1), carried as its 40-character lowercase hex form.
+public struct Oid: Hashable, Comparable, CustomStringConvertible, Sendable {
+    public let hex: String
+
+    public init?(hex: String) {
+        guard hex.utf8.count == 40, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else { return nil }
+        self.hex = hex
+    }
+
+    init(_ raw: git_oid) {
+        var raw = raw
+        var buffer = [CChar](repeating: 0, count: 41)
+        git_oid_tostr(&buffer, buffer.count, &raw)
+        self.hex = String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    var raw: git_oid {
+        var oid = git_oid()
+        _ = git_oid_fromstr(&oid, hex)
+        return oid
+    }
+
+    /// The abbreviated form used in messages.
+    public var short: String { String(hex.prefix(12)) }
+
+    public var description: String { hex }
+
+    public static func < (lhs: Oid, rhs: Oid) -> Bool { lhs.hex < rhs.hex }
+}

@@ -1,0 +1,150 @@
+import CLibGit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open git repository: a working-tree repository, a linked worktree or a bare repository.
+///
+/// Owns its `git_repository` and the object database handle; both are freed in `deinit`.
+public final class Repository: @unchecked Sendable {
+    let pointer: OpaquePointer
+    private var odbPointer: OpaquePointer?
+
+    /// The directory that holds the repository's files (`.git`, or the bare repository itself).
+    public let gitDirectory: String
+    /// The working tree's top directory, or nil for a bare repository.
+    public let workingDirectory: String?
+
+    public var isBare: Bool { workingDirectory == nil }
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+        gitDirectory = Repository.trimSlash(String(cString: git_repository_path(pointer)))
+        if let workdir = git_repository_workdir(pointer) {
+            workingDirectory = Repository.trimSlash(String(cString: workdir))
+        } else {
+            workingDirectory = nil
+        }
+    }
+
+    deinit {
+        if let odbPointer { git_odb_free(odbPointer) }
+        git_repository_free(pointer)
+    }
+
+    /// Opens the repository containing `path` (any directory inside a working tree, a linked
+    /// worktree, a `.git` directory or a bare repository).
+    public static func open(containing path: String) throws -> Repository {
+        LibGit2.ensureInitialised()
+        var raw: OpaquePointer?
+        let rc = git_repository_open_ext(&raw, path, 0, nil)
+        if rc == GIT_ENOTFOUND.rawValue {
+            throw GitError(.notARepository,
+                           "not a git repository (or any parent up to /): \(path); run the command inside a repository or pass its path")
+        }
+        try GitError.check(rc, "cannot open the git repository at \(path)")
+        return Repository(pointer: raw!)
+    }
+
+    /// Opens the repository the way git finds it: `$GIT_DIR` when set (as inside git hooks),
+    /// otherwise by searching upwards from the current directory.
+    public static func openFromEnvironment() throws -> Repository {
+        if let gitDir = ProcessInfoLite.environment("GIT_DIR"), !gitDir.isEmpty {
+            LibGit2.ensureInitialised()
+            var raw: OpaquePointer?
+            let flags = GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+            let rc = git_repository_open_ext(&raw, gitDir, flags, nil)
+            if rc == GIT_ENOTFOUND.rawValue {
+                throw GitError(.notARepository, "GIT_DIR=\(gitDir) is not a git repository")
+            }
+            try GitError.check(rc, "cannot open the git repository GIT_DIR=\(gitDir)")
+            return Repository(pointer: raw!)
+        }
+        return try open(containing: ProcessInfoLite.currentDirectory())
+    }
+
+    /// True when HEAD names a branch that has no commit yet (a new repository).
+    public var isHeadUnborn: Bool {
+        git_repository_head_unborn(pointer) == 1
+    }
+
+    /// The branch HEAD points to (`refs/heads/main`), whether or not it has commits; nil when detached.
+    public var headReferenceName: String? {
+        var ref: OpaquePointer?
+        guard git_reference_lookup(&ref, pointer, "HEAD") == 0, let ref else { return nil }
+        defer { git_reference_free(ref) }
+        guard git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC, let target = git_reference_symbolic_target(ref)
+        else { return nil }
+        return String(cString: target)
+    }
+
+    func odb() throws -> OpaquePointer {
+        if let odbPointer { return odbPointer }
+        var raw: OpaquePointer?
+        try GitError.check(git_repository_odb(&raw, pointer), "cannot open the object database")
+        odbPointer = raw
+        return raw!
+    }
+
+    /// The size in bytes of a blob, read from the object header without inflating its content.
+    public func blobSize(_ oid: Oid) throws -> Int {
+        var length = 0
+        var type = GIT_OBJECT_INVALID
+        var raw = oid.raw
+        try GitError.check(git_odb_read_header(&length, &type, try odb(), &raw),
+                           "cannot read the header of object \(oid.short)")
+        return length
+    }
+
+    /// The whole content of a blob.
+    public func blobContents(_ oid: Oid) throws -> [UInt8] {
+        let blob = try Blob(repository: self, oid: oid)
+        return blob.bytes()
+    }
+
+    /// At most `maxBytes` leading bytes of a blob. Loose objects are streamed, so a large blob
+    /// is never inflated whole; packed objects, which libgit2 cannot stream, are read whole.
+    public func blobPrefix(_ oid: Oid, maxBytes: Int) throws -> [UInt8] {
+        var stream: UnsafeMutablePointer<git_odb_stream>?
+        var length = 0
+        var type = GIT_OBJECT_INVALID
+        var raw = oid.raw
+        if git_odb_open_rstream(&stream, &length, &type, try odb(), &raw) == 0, let stream {
+            defer { git_odb_stream_free(stream) }
+            var result = [UInt8]()
+            result.reserveCapacity(min(maxBytes, length))
+            var chunk = [CChar](repeating: 0, count: 16 * 1024)
+            while result.count < maxBytes {
+                let want = min(chunk.count, maxBytes - result.count)
+                let got = chunk.withUnsafeMutableBufferPointer { git_odb_stream_read(stream, $0.baseAddress, want) }
+                if got < 0 { throw GitError.last(got, "cannot stream object \(oid.short)") }
+                if got == 0 { break }
+                result.append(contentsOf: chunk[0..<Int(got)].map { UInt8(bitPattern: $0) })
+            }
+            return result
+        }
+        git_error_clear()
+        let all = try blobContents(oid)
+        return Array(all.prefix(maxBytes))
+    }
+
+    private static func trimSlash(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+}
+
+/// Environment and working-directory access without Foundation.
+enum ProcessInfoLite {
+    static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+}

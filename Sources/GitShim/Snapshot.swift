@@ -1,0 +1,86 @@
+/// What kind of thing a path in a snapshot is.
+public enum EntryKind: String, Sendable, Hashable {
+    case file
+    case executable
+    case symlink
+    /// A gitlink: a submodule's commit recorded in the tree.
+    case submodule
+
+    init?(mode: UInt32) {
+        switch mode {
+        case 0o100644, 0o100664: self = .file
+        case 0o100755: self = .executable
+        case 0o120000: self = .symlink
+        case 0o160000: self = .submodule
+        default: return nil
+        }
+    }
+}
+
+/// One non-directory entry of a snapshot.
+public struct SnapshotEntry: Sendable, Hashable {
+    /// Path from the repository root, '/'-separated. Bytes that are not UTF-8 are replaced (see `pathIsUTF8`).
+    public let path: String
+    /// False when git stores this path as bytes that are not valid UTF-8.
+    public let pathIsUTF8: Bool
+    public let kind: EntryKind
+    public let oid: Oid
+    /// Content size in bytes, from the object header (0 for submodules).
+    public let size: Int
+
+    public init(path: String, pathIsUTF8: Bool = true, kind: EntryKind, oid: Oid, size: Int) {
+        self.path = path
+        self.pathIsUTF8 = pathIsUTF8
+        self.kind = kind
+        self.oid = oid
+        self.size = size
+    }
+
+    /// The last path component.
+    public var name: Substring {
+        guard let slash = path.lastIndex(of: "/") else { return Substring(path) }
+        return path[path.index(after: slash)...]
+    }
+}
+
+/// A read-only view of a set of files: a commit's tree or a git index. Everything deployed is
+/// read through this, never from the working copy.
+public protocol Snapshot: Sendable {
+    /// Says what this snapshot is, for messages: `commit 1a2b3c4d5e6f` or `the index`.
+    var label: String { get }
+
+    /// Every non-directory entry at or below `directory` ("" for the root), sorted by path bytes.
+    /// Sizes are read from object headers; no content is loaded.
+    func entries(under directory: String) throws -> [SnapshotEntry]
+
+    /// The entry at `path`, or nil when there is none (directories are not entries).
+    func entry(at path: String) throws -> SnapshotEntry?
+
+    /// Directories ("" for the root) that directly contain a file called `name`, sorted.
+    func directories(containing name: String) throws -> [String]
+
+    /// The whole content of an entry.
+    func contents(of entry: SnapshotEntry) throws -> [UInt8]
+
+    /// At most `maxBytes` leading bytes of an entry's content.
+    func prefix(of entry: SnapshotEntry, maxBytes: Int) throws -> [UInt8]
+}
+
+extension Snapshot {
+    /// The content of the file at `path` as text, or nil when there is no such file.
+    public func text(at path: String) throws -> String? {
+        guard let entry = try entry(at: path), entry.kind == .file || entry.kind == .executable else { return nil }
+        return String(decoding: try contents(of: entry), as: UTF8.self)
+    }
+}
+
+/// Joins path components, treating "" as the root.
+public func joinPath(_ directory: String, _ name: String) -> String {
+    directory.isEmpty ? name : name.isEmpty ? directory : "\(directory)/\(name)"
+}
+
+/// Decodes path bytes, reporting whether they were valid UTF-8.
+func decodePath(_ bytes: [UInt8]) -> (String, Bool) {
+    if let valid = String(validating: bytes, as: UTF8.self) { return (valid, true) }
+    return (String(decoding: bytes, as: UTF8.self), false)
+}
