@@ -28,7 +28,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["GitShim"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitShimTests", dependencies: ["GitShim", "TestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "TestSupport", "Yams"]),
         .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "TestSupport"]),
