@@ -584,3 +584,36 @@ func rejectsANodePathOutsideTheWorkflowDirectory(path: String, message: String) 
         workflow.yaml:2:10: invalid YAML
         """)
 }
+
+// MARK: - Node paths against the commit
+
+/// Nodes on lines 4-9 of workflow.yaml, checked against a commit holding `files`, of which
+/// `nodes/fetch.ts` and `nodes/lib/util.ts` are bundled.
+private func nodePathErrors(_ nodes: String) throws -> [SpecError] {
+    let spec = try WorkflowSpec.parse("name: hello\nversion: 1.0\nnodes:\n" + nodes, file: "workflow.yaml")
+    let files: Set = ["workflow.yaml", "nodes/fetch.ts", "nodes/lib/util.ts", "README.md", "nodes/run.sh", "nodes/.wip/x.ts"]
+    return spec.checkNodePaths(
+        allPaths: files, bundledPaths: ["workflow.yaml", "nodes/fetch.ts", "nodes/lib/util.ts"], file: "workflow.yaml")
+}
+
+@Test func acceptsNodePathsThatAreBundled() throws {
+    #expect(try nodePathErrors("  fetch: nodes/fetch.ts\n  util: ./nodes/lib/util.ts\n") == [])
+}
+
+@Test func rejectsANodePathMissingFromTheCommit() throws {
+    #expect(try nodePathErrors("  gone: nodes/gone.ts\n") == [
+        error("nodes.gone", 4, "'nodes/gone.ts' does not exist in the commit"),
+    ])
+}
+
+@Test func rejectsANodePathThatIsADirectory() throws {
+    #expect(try nodePathErrors("  lib: nodes/lib\n") == [error("nodes.lib", 4, "'nodes/lib' is a directory; a node is a single file")])
+}
+
+@Test func rejectsNodePathsThatWouldNotBeShippedSayingWhy() throws {
+    #expect(try nodePathErrors("  readme: README.md\n  run: nodes/run.sh\n  wip:\n    path: nodes/.wip/x.ts\n") == [
+        error("nodes.readme", 4, "'README.md' would not be shipped: only files under nodes/ are bundled"),
+        error("nodes.run", 5, "'nodes/run.sh' would not be shipped: only .ts, .json, .yaml and .yml files are bundled"),
+        error("nodes.wip", 6, "'nodes/.wip/x.ts' would not be shipped: hidden files and directories (starting with '.') are never bundled"),
+    ])
+}
