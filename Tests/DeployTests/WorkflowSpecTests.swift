@@ -165,6 +165,11 @@ private let knownTriggerKeys = "known keys are name, path, schedule, subject, ty
     ])
 }
 
+@Test func rejectsKeysThatDifferOnlyInYAMLType() {
+    // YAML keeps `1` and `'1'` apart; the engine's JSON view of the file would merge them.
+    #expect(errors(minimal + "config:\n  1: one\n  '1': uno\n") == [error("config.1", 7, "duplicate key")])
+}
+
 @Test func rejectsUnknownTopLevelKeysListingTheKnownOnes() {
     #expect(errors(minimal + "colour: blue\n") == [
         error("colour", 5, "unknown key; known keys are config, deployment, description, edges, name, nodes, triggers, version"),
