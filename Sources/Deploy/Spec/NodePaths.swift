@@ -1,0 +1,45 @@
+extension WorkflowSpec {
+    /// Checks node paths against the files of the workflow directory in the commit (or index):
+    /// `allPaths` holds every file path relative to the workflow directory, `bundledPaths` the
+    /// ones the code bundle ships. A node whose file is missing, or present but not shipped,
+    /// would fail only once running in the cluster; this makes it fail at commit or deploy time.
+    public func checkNodePaths(allPaths: Set<String>, bundledPaths: Set<String>, file: String) -> [SpecError] {
+        nodes.compactMap { node in
+            let path = Self.normalized(node.path)
+            let problem: String
+            if bundledPaths.contains(path) {
+                return nil
+            } else if allPaths.contains(path) {
+                problem = "'\(node.path)' would not be shipped: \(Self.whyNotBundled(path))"
+            } else if allPaths.contains(where: { $0.hasPrefix(path + "/") }) {
+                problem = "'\(node.path)' is a directory; a node is a single file"
+            } else {
+                problem = "'\(node.path)' does not exist in the commit"
+            }
+            return SpecError(file: file, field: "nodes.\(node.id)", line: node.line, message: problem)
+        }
+    }
+
+    /// `./nodes//a.ts` names the same file as `nodes/a.ts`.
+    static func normalized(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+
+    /// Explains the bundle rule (DESIGN.md, "Workflow directory and code bundle") for a file the
+    /// bundle left out; the bundle itself decides what ships.
+    static func whyNotBundled(_ path: String) -> String {
+        let components = path.split(separator: "/")
+        if components.contains(where: { $0.hasPrefix(".") }) {
+            return "hidden files and directories (starting with '.') are never bundled"
+        }
+        if components.first != "nodes" || components.count < 2 {
+            return "only files under nodes/ are bundled"
+        }
+        if !bundledExtensions.contains(where: { path.hasSuffix($0) }) {
+            return "only .ts, .json, .yaml and .yml files are bundled"
+        }
+        return "the code bundle leaves it out"
+    }
+
+    private static let bundledExtensions = [".ts", ".json", ".yaml", ".yml"]
+}
