@@ -483,6 +483,19 @@ func kubectlReadsEveryObjectAsItsJSON() throws {
     #expect(wrong.map(\.element.0) == [])
 }
 
+/// Schema validation offline, against the Kubernetes OpenAPI schemas the PyPI package
+/// `kubernetes-validate` ships; skipped where it is not installed.
+@Test(.enabled(if: isOnPath("kubernetes-validate")))
+func everyObjectPassesStrictSchemaValidation() throws {
+    let objects = Manifests.build(sampleInput()) + [
+        .secret(Manifests.secret(name: "hello", namespace: "team-a", data: ["token": [1, 2, 3]])),
+    ]
+    let file = try temporaryFile(try ManifestWriter.yaml(objects))
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try run(["kubernetes-validate", "--strict", "--quiet", file.path])
+    #expect(result.status == 0, "\(result.stderr)")
+}
+
 // MARK: - JSON
 
 @Test func jsonIsAListOfTheObjects() throws {
@@ -547,4 +560,5 @@ private struct ListOf<Item: Decodable>: Decodable {
         metadata: ObjectMeta(name: "c"), data: ["b": "2", "a": "1", "c": "3"]))])
     #expect(yaml.contains("data:\n  a: '1'\n  b: '2'\n  c: '3'\nkind: ConfigMap\n"))
 }
+
 
