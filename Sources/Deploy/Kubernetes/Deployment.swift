@@ -1,0 +1,34 @@
+/// apps/v1 Deployment: runs the engine with the code ConfigMap mounted.
+public struct Deployment: Codable, Sendable, Equatable {
+    public var apiVersion = "apps/v1"
+    public var kind = "Deployment"
+    public var metadata: ObjectMeta
+    public var spec: DeploymentSpec
+
+    public init(metadata: ObjectMeta, spec: DeploymentSpec) {
+        self.metadata = metadata
+        self.spec = spec
+    }
+}
+
+public struct DeploymentSpec: Codable, Sendable, Equatable {
+    public var replicas: Int?
+    public var selector: LabelSelector
+    public var template: PodTemplateSpec
+
+    public init(replicas: Int? = nil, selector: LabelSelector, template: PodTemplateSpec) {
+        self.replicas = replicas
+        self.selector = selector
+        self.template = template
+    }
+}
+
+public struct PodTemplateSpec: Codable, Sendable, Equatable {
+    public var metadata: ObjectMeta?
+    public var spec: PodSpec
+
+    public init(metadata: ObjectMeta? = nil, spec: PodSpec) {
+        self.metadata = metadata
+        self.spec = spec
+    }
+}

@@ -1,0 +1,50 @@
+/// Everything the objects of one workflow are built from; no I/O behind it.
+public struct ManifestInput: Sendable, Equatable {
+    /// The workflow name: the Deployment's and Service's name, prefix of the others.
+    public var name: String
+    public var namespace: String
+    public var image: String
+    /// nil omits `runtimeClassName`.
+    public var runtimeClassName: String?
+    /// The full 40-hex commit SHA the bundle was read from.
+    public var commit: String
+    /// The code bundle, in the order its `items` are listed.
+    public var files: [BundledFile]
+    public var cronJobs: [CronJobInput]
+    /// Working-copy secrets by key; nil when the workflow has none.
+    public var secretData: [String: [UInt8]]?
+
+    public init(
+        name: String,
+        namespace: String,
+        image: String,
+        runtimeClassName: String?,
+        commit: String,
+        files: [BundledFile],
+        cronJobs: [CronJobInput] = [],
+        secretData: [String: [UInt8]]? = nil
+    ) {
+        self.name = name
+        self.namespace = namespace
+        self.image = image
+        self.runtimeClassName = runtimeClassName
+        self.commit = commit
+        self.files = files
+        self.cronJobs = cronJobs
+        self.secretData = secretData
+    }
+}
+
+/// One `cron` trigger, its object name already derived (`<name>-cron`, `<name>-cron-<i>`).
+public struct CronJobInput: Sendable, Equatable {
+    public var name: String
+    /// The trigger's `name` in workflow.yaml, sent in the request body when set.
+    public var triggerName: String?
+    public var schedule: String
+
+    public init(name: String, triggerName: String? = nil, schedule: String) {
+        self.name = name
+        self.triggerName = triggerName
+        self.schedule = schedule
+    }
+}

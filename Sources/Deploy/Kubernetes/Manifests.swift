@@ -1,0 +1,202 @@
+import Foundation
+
+/// Builds the typed objects of one workflow from a `ManifestInput`.
+public enum Manifests {
+    public static let enginePort = 8080
+    public static let triggerImage = "curlimages/curl:8.11.1"
+    public static let commitAnnotation = "pipedreamer.dev/commit"
+    public static let restartedAtAnnotation = "kubectl.kubernetes.io/restartedAt"
+    public static let nameLabel = "app.kubernetes.io/name"
+    public static let managedByLabel = "app.kubernetes.io/managed-by"
+    /// Tells engine pods from trigger pods, which share the name label.
+    public static let componentLabel = "app.kubernetes.io/component"
+
+    /// ConfigMap, Deployment, Service, then the CronJobs in input order: the apply order.
+    public static func build(_ input: ManifestInput) -> [KubeObject] {
+        [
+            .configMap(codeConfigMap(input)),
+            .deployment(deployment(input)),
+            .service(service(input)),
+        ] + input.cronJobs.map { .cronJob(cronJob($0, of: input)) }
+    }
+
+    /// The `<name>-secrets` Secret; kept out of `build` so that `render` never prints secret values.
+    public static func secret(name: String, namespace: String, data: [String: [UInt8]]) -> Secret {
+        Secret(
+            metadata: ObjectMeta(name: secretName(name), namespace: namespace, labels: labels(name)),
+            type: "Opaque",
+            data: data.mapValues { Data($0).base64EncodedString() }
+        )
+    }
+
+    public static func codeConfigMapName(_ name: String) -> String { "\(name)-code" }
+    public static func secretName(_ name: String) -> String { "\(name)-secrets" }
+
+    static func labels(_ name: String) -> [String: String] {
+        [nameLabel: name, managedByLabel: "pipedreamer"]
+    }
+
+    /// The Service selects exactly these, so trigger pods never receive engine traffic.
+    static func engineSelector(_ name: String) -> [String: String] {
+        [nameLabel: name, componentLabel: "engine"]
+    }
+
+    static func codeConfigMap(_ input: ManifestInput) -> ConfigMap {
+        var data: [String: String] = [:]
+        for file in input.files { data[file.key] = file.content }
+        return ConfigMap(
+            metadata: ObjectMeta(
+                name: codeConfigMapName(input.name),
+                namespace: input.namespace,
+                labels: labels(input.name),
+                annotations: [commitAnnotation: input.commit]
+            ),
+            data: data
+        )
+    }
+
+    static func deployment(_ input: ManifestInput) -> Deployment {
+        let probe = Probe(httpGet: HTTPGetAction(path: "/health", port: enginePort))
+        let engine = Container(
+            name: "engine",
+            image: input.image,
+            ports: [ContainerPort(name: "http", containerPort: enginePort, protocol: "TCP")],
+            livenessProbe: probe,
+            readinessProbe: probe,
+            resources: ResourceRequirements(
+                requests: ["cpu": "100m", "memory": "128Mi"],
+                limits: ["cpu": "1", "memory": "512Mi"]
+            ),
+            securityContext: SecurityContext(
+                allowPrivilegeEscalation: false,
+                capabilities: Capabilities(drop: ["ALL"]),
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true
+            ),
+            volumeMounts: [
+                VolumeMount(name: "code", mountPath: "/app/workflow", readOnly: true),
+                VolumeMount(name: "secrets", mountPath: "/app/secrets", readOnly: true),
+                VolumeMount(name: "tmp", mountPath: "/tmp"),
+            ]
+        )
+        let volumes = [
+            Volume(name: "code", configMap: ConfigMapVolumeSource(
+                name: codeConfigMapName(input.name),
+                items: input.files.map { KeyToPath(key: $0.key, path: $0.path) }
+            )),
+            Volume(name: "secrets", secret: SecretVolumeSource(secretName: secretName(input.name), optional: true)),
+            Volume(name: "tmp", emptyDir: EmptyDirVolumeSource()),
+        ]
+        let nobody = 65534
+        return Deployment(
+            metadata: ObjectMeta(
+                name: input.name,
+                namespace: input.namespace,
+                labels: labels(input.name),
+                annotations: [commitAnnotation: input.commit]
+            ),
+            spec: DeploymentSpec(
+                replicas: 1,
+                selector: LabelSelector(matchLabels: engineSelector(input.name)),
+                template: PodTemplateSpec(
+                    metadata: ObjectMeta(
+                        labels: labels(input.name).merging(engineSelector(input.name)) { $1 },
+                        // What the rollout restart patches in; rendered so `render | kubectl apply` matches a deploy.
+                        annotations: [restartedAtAnnotation: input.commit]
+                    ),
+                    spec: PodSpec(
+                        containers: [engine],
+                        runtimeClassName: input.runtimeClassName,
+                        securityContext: PodSecurityContext(
+                            runAsNonRoot: true,
+                            runAsUser: nobody,
+                            runAsGroup: nobody,
+                            fsGroup: nobody,
+                            seccompProfile: .runtimeDefault
+                        ),
+                        volumes: volumes
+                    )
+                )
+            )
+        )
+    }
+
+    static func service(_ input: ManifestInput) -> Service {
+        Service(
+            metadata: ObjectMeta(name: input.name, namespace: input.namespace, labels: labels(input.name)),
+            spec: ServiceSpec(
+                type: "ClusterIP",
+                selector: engineSelector(input.name),
+                ports: [ServicePort(name: "http", port: enginePort, targetPort: enginePort, protocol: "TCP")]
+            )
+        )
+    }
+
+    static func cronJob(_ cron: CronJobInput, of input: ManifestInput) -> CronJob {
+        let podLabels = labels(input.name).merging([componentLabel: "trigger"]) { $1 }
+        let url = "http://\(input.name).\(input.namespace).svc.cluster.local:\(enginePort)/run"
+        let trigger = Container(
+            name: "trigger",
+            image: triggerImage,
+            command: [
+                "curl", "-fsS", "-X", "POST",
+                "-H", "Content-Type: application/json",
+                "-d", triggerRequestBody(triggerName: cron.triggerName),
+                url,
+            ],
+            resources: ResourceRequirements(
+                requests: ["cpu": "10m", "memory": "16Mi"],
+                limits: ["cpu": "100m", "memory": "64Mi"]
+            ),
+            securityContext: SecurityContext(
+                allowPrivilegeEscalation: false,
+                capabilities: Capabilities(drop: ["ALL"]),
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                runAsUser: 100,
+                seccompProfile: .runtimeDefault
+            )
+        )
+        return CronJob(
+            metadata: ObjectMeta(name: cron.name, namespace: input.namespace, labels: podLabels),
+            spec: CronJobSpec(
+                schedule: cron.schedule,
+                concurrencyPolicy: "Forbid",
+                successfulJobsHistoryLimit: 3,
+                failedJobsHistoryLimit: 1,
+                jobTemplate: JobTemplateSpec(
+                    metadata: ObjectMeta(labels: podLabels),
+                    spec: JobSpec(
+                        backoffLimit: 2,
+                        template: PodTemplateSpec(
+                            metadata: ObjectMeta(labels: podLabels),
+                            spec: PodSpec(
+                                containers: [trigger],
+                                restartPolicy: "Never",
+                                securityContext: PodSecurityContext(
+                                    runAsNonRoot: true,
+                                    runAsUser: 100,
+                                    seccompProfile: .runtimeDefault
+                                )
+                            )
+                        )
+                    )
+                )
+            )
+        )
+    }
+
+    private struct TriggerRequest: Encodable {
+        let trigger: String
+    }
+
+    /// `{}`, or `{"trigger":"<name>"}` encoded so that any name stays valid JSON.
+    static func triggerRequestBody(triggerName: String?) -> String {
+        guard let triggerName else { return "{}" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding a single String field cannot fail.
+        let data = try! encoder.encode(TriggerRequest(trigger: triggerName))
+        return String(decoding: data, as: UTF8.self)
+    }
+}
