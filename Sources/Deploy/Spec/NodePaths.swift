@@ -25,21 +25,8 @@ extension WorkflowSpec {
         path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
     }
 
-    /// Explains the bundle rule (DESIGN.md, "Workflow directory and code bundle") for a file the
-    /// bundle left out; the bundle itself decides what ships.
+    /// Explains the bundle rule for a file the bundle left out; the bundle itself decides what ships.
     static func whyNotBundled(_ path: String) -> String {
-        let components = path.split(separator: "/")
-        if components.contains(where: { $0.hasPrefix(".") }) {
-            return "hidden files and directories (starting with '.') are never bundled"
-        }
-        if components.first != "nodes" || components.count < 2 {
-            return "only files under nodes/ are bundled"
-        }
-        if !bundledExtensions.contains(where: { path.hasSuffix($0) }) {
-            return "only .ts, .json, .yaml and .yml files are bundled"
-        }
-        return "the code bundle leaves it out"
+        BundleRules.exclusionReason(path)
     }
-
-    private static let bundledExtensions = [".ts", ".json", ".yaml", ".yml"]
 }

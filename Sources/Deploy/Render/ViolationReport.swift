@@ -1,0 +1,19 @@
+/// Formats violations for people: what is wrong, then one line on how to fix it.
+public enum ViolationReport {
+    public static func text(for check: WorkflowCheck, at label: String) -> String {
+        let count = check.violations.count
+        var lines = ["workflow \(WorkflowLocator.display(check.directory)) at \(label): \(count) problem\(count == 1 ? "" : "s")"]
+        for violation in check.violations {
+            lines.append("  ✗ " + violation.message.split(separator: "\n", omittingEmptySubsequences: false)
+                .joined(separator: "\n    "))
+            lines.append("    fix: \(violation.fix)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// "1234 of 921600 bytes (0.1%) in 3 files".
+    public static func sizeLine(for bundle: CodeBundle) -> String {
+        let permille = bundle.limit == 0 ? 0 : bundle.totalBytes * 1000 / bundle.limit
+        return "\(bundle.totalBytes) of \(bundle.limit) bytes (\(permille / 10).\(permille % 10)%) in \(bundle.fileCount) file\(bundle.fileCount == 1 ? "" : "s")"
+    }
+}

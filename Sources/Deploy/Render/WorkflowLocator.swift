@@ -1,0 +1,50 @@
+import GitShim
+
+/// Finds the workflow directories of a snapshot and picks the one a command means.
+public enum WorkflowLocator {
+    /// Every directory ("" for the root) whose tree holds a workflow.yaml, sorted.
+    public static func discover(in snapshot: Snapshot) throws -> [String] {
+        try snapshot.directories(containing: BundleRules.specFileName)
+    }
+
+    /// The workflow directory to use: `requested` (repository-relative) when given; otherwise the
+    /// only one, or the deepest one containing `currentDirectory` (repository-relative, nil outside
+    /// the working tree).
+    public static func select(in snapshot: Snapshot, requested: String?, currentDirectory: String?) throws -> String {
+        let all = try discover(in: snapshot)
+        if let requested {
+            let wanted = normalise(requested)
+            guard all.contains(wanted) else {
+                throw DeployError("no workflow.yaml in \(display(wanted)) at \(snapshot.label)"
+                                  + (all.isEmpty ? "" : "; workflows there: \(all.map(display).joined(separator: ", "))"))
+            }
+            return wanted
+        }
+        if all.isEmpty {
+            throw DeployError("no workflow.yaml found in \(snapshot.label); add one, or name a revision that has it")
+        }
+        if all.count == 1 { return all[0] }
+        if let here = currentDirectory.map(normalise),
+           let containing = all.filter({ $0.isEmpty || here == $0 || here.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) {
+            return containing
+        }
+        throw DeployError("\(snapshot.label) holds several workflows (\(all.map(display).joined(separator: ", "))); choose one with -w DIR")
+    }
+
+    /// The workflows nested inside `directory`, which its own bundle leaves out.
+    public static func nested(in all: [String], under directory: String) -> [String] {
+        all.filter { $0 != directory && (directory.isEmpty || $0.hasPrefix(directory + "/")) }
+    }
+
+    /// "." for the root, the path otherwise.
+    public static func display(_ directory: String) -> String { directory.isEmpty ? "." : directory }
+
+    /// Collapses `.`, empty components and trailing slashes: "./a//b/" → "a/b", "." → "".
+    public static func normalise(_ path: String) -> String {
+        var parts = [Substring]()
+        for part in path.split(separator: "/") where part != "." {
+            if part == "..", !parts.isEmpty { parts.removeLast() } else { parts.append(part) }
+        }
+        return parts.joined(separator: "/")
+    }
+}
