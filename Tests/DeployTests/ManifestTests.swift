@@ -140,7 +140,7 @@ private func mismatches(_ read: [String: String]) -> [String] {
     return names
 }
 
-private func isString(_ node: Node) -> Bool {
+private func isString(_ node: Yams.Node) -> Bool {
     node.tag.rawValue == Tag.Name.str.rawValue
 }
 

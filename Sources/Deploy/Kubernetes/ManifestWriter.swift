@@ -18,7 +18,7 @@ public enum ManifestWriter {
 
     /// `allowUnicode: false` escapes every non-ASCII character; kept for tests of both emitter modes.
     static func yaml(_ objects: [KubeObject], allowUnicode: Bool) throws -> String {
-        let documents = try objects.map { try JSONValue(encoding: $0).node }
+        let documents = try objects.map { try JSONValue(encoding: $0).yamlNode }
         return try Yams.serialize(
             nodes: documents,
             // Unlimited width: folding long lines is where emitters lose bytes.

@@ -6,7 +6,7 @@ enum ScalarStyle {
     /// Multi-line text asks for a literal block (`|`); libyaml itself falls back to double quotes
     /// when a block cannot hold the value exactly (tabs, trailing spaces, control characters).
     /// Plain style only for strings no YAML 1.1 reader types otherwise; the rest are quoted.
-    static func style(for string: String) -> Node.Scalar.Style {
+    static func style(for string: String) -> Yams.Node.Scalar.Style {
         let scalars = string.unicodeScalars
         if scalars.contains(where: isExotic) { return .doubleQuoted }
         if scalars.contains("\n") { return .literal }
