@@ -32,6 +32,6 @@ let package = Package(
         .testTarget(name: "GitShimTests", dependencies: ["GitShim", "TestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "TestSupport", "Yams"]),
         .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Yams"]),
+        .testTarget(name: "CLITests", dependencies: ["pipedreamer", "TestSupport", "Yams"]),
     ]
 )

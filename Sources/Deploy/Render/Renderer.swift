@@ -1,0 +1,89 @@
+import GitShim
+
+/// What `render` (and later `deploy`) is asked to produce.
+public struct RenderOptions: Sendable {
+    public var revision = "HEAD"
+    /// The workflow directory, repository-relative; nil picks the only one or the one containing `currentDirectory`.
+    public var workflow: String?
+    /// The current directory relative to the working tree's top, when inside it.
+    public var currentDirectory: String?
+    public var namespace: String?
+    public var image: String?
+    /// RuntimeClass for the pods; empty disables it.
+    public var runtimeClass = "gvisor"
+    public var limit = BundleRules.defaultMaxBytes
+
+    public init() {}
+}
+
+/// The objects for one workflow at one commit, and how they were chosen.
+public struct Rendered: Sendable {
+    public let commit: Commit
+    public let directory: String
+    public let spec: WorkflowSpec
+    public let bundle: CodeBundle
+    public let image: ResolvedImage
+    public let namespace: String
+    public let objects: [KubeObject]
+}
+
+/// Builds the Kubernetes objects for a commit, reading everything from the commit's tree.
+public enum Renderer {
+    public static func render(repository: Repository, options: RenderOptions) throws -> Rendered {
+        let commit = try repository.resolveCommit(options.revision)
+        let snapshot = try CommitSnapshot(repository: repository, commit: commit)
+        let all = try WorkflowLocator.discover(in: snapshot)
+        let directory = try WorkflowLocator.select(in: snapshot, requested: options.workflow,
+                                                   currentDirectory: options.currentDirectory)
+        let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all, limit: options.limit)
+        guard check.isValid, let spec = check.spec else {
+            throw DeployError(ViolationReport.text(for: check, at: snapshot.label))
+        }
+        let image = try ImageResolver.resolve(flag: options.image, snapshot: snapshot, workflowDirectory: directory,
+                                              workingDirectory: repository.workingDirectory)
+        let namespace = options.namespace ?? spec.namespace ?? "default"
+        try KubernetesNames.requireLabel(namespace, what: "namespace", source: options.namespace != nil ? "-n" : "deployment.namespace")
+        let runtimeClass = options.runtimeClass.isEmpty ? nil : options.runtimeClass
+        if let runtimeClass { try KubernetesNames.requireSubdomain(runtimeClass, what: "runtime class", source: "--runtime-class") }
+        let cronTriggers = spec.triggers.filter { $0.kind == .cron }
+        let cronJobs = zip(cronTriggers, spec.cronJobNames).map { trigger, name in
+            CronJobInput(name: name, triggerName: trigger.name, schedule: trigger.schedule ?? "")
+        }
+        let input = ManifestInput(name: spec.name, namespace: namespace, image: image.image,
+                                  runtimeClassName: runtimeClass, commit: commit.oid.hex,
+                                  files: check.bundle.files, cronJobs: cronJobs, secretData: nil)
+        return Rendered(commit: commit, directory: directory, spec: spec, bundle: check.bundle, image: image,
+                        namespace: namespace, objects: Manifests.build(input))
+    }
+}
+
+/// Kubernetes name rules, checked before anything is built.
+public enum KubernetesNames {
+    /// DNS-1123 label: lowercase alphanumerics and '-', starting and ending alphanumeric, at most 63.
+    public static func isLabel(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...63).contains(bytes.count), isAlnum(bytes.first!), isAlnum(bytes.last!) else { return false }
+        return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// DNS-1123 subdomain: dot-separated labels, at most 253.
+    public static func isSubdomain(_ name: String) -> Bool {
+        name.utf8.count <= 253 && name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isLabel(String($0)) }
+    }
+
+    static func requireLabel(_ name: String, what: String, source: String) throws {
+        guard isLabel(name) else {
+            throw DeployError("\(what) '\(name)' from \(source) is not a valid Kubernetes name: use lowercase letters, digits and '-', start and end with a letter or digit, at most 63 characters")
+        }
+    }
+
+    static func requireSubdomain(_ name: String, what: String, source: String) throws {
+        guard isSubdomain(name) else {
+            throw DeployError("\(what) '\(name)' from \(source) is not a valid Kubernetes name: use lowercase letters, digits, '-' and '.', at most 253 characters (an empty value disables it)")
+        }
+    }
+
+    private static func isAlnum(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+}

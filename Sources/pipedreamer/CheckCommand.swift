@@ -1,0 +1,61 @@
+import ArgumentParser
+import Deploy
+import GitShim
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check that workflows at a commit (or in the index) can ship.",
+        discussion: """
+        For every workflow (or the one named by -w), prints the bundle size against the 921600-byte \
+        limit, the file count and every violation with how to fix it: size, binary files, git-lfs \
+        pointers, symlinks, submodules, committed secrets and workflow.yaml errors. Exits 1 when \
+        anything is wrong. These are the rules the hooks and deploy enforce.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Commit to check. (default: HEAD)", valueName: "rev"))
+    var revision: String?
+
+    @Flag(help: "Check the index (what `git commit` would record) instead of a commit.")
+    var staged = false
+
+    @OptionGroup var repositoryOptions: RepositoryOptions
+
+    func validate() throws {
+        if staged, revision != nil { throw ValidationError("give either a revision or --staged, not both") }
+    }
+
+    func run() throws {
+        let failed = try runReportingErrors { () -> Bool in
+            let repository = try repositoryOptions.open()
+            let snapshot: Snapshot = staged
+                ? try IndexSnapshot(repository: repository)
+                : try CommitSnapshot(repository: repository, commit: repository.resolveCommit(revision ?? "HEAD"))
+            let all = try WorkflowLocator.discover(in: snapshot)
+            let chosen: [String]
+            if let requested = repositoryOptions.workflowDirectory(in: repository) {
+                chosen = [try WorkflowLocator.select(in: snapshot, requested: requested, currentDirectory: nil)]
+            } else {
+                chosen = all
+            }
+            if chosen.isEmpty {
+                print("no workflow.yaml in \(snapshot.label); nothing to check")
+                return false
+            }
+            var failed = false
+            for directory in chosen {
+                let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all)
+                if check.isValid {
+                    print("workflow \(WorkflowLocator.display(directory)): ok, \(ViolationReport.sizeLine(for: check.bundle))")
+                } else {
+                    failed = true
+                    print(ViolationReport.text(for: check, at: snapshot.label))
+                    print("  size: \(ViolationReport.sizeLine(for: check.bundle))")
+                }
+            }
+            return failed
+        }
+        if failed { throw ExitCode(1) }
+    }
+}

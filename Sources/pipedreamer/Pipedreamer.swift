@@ -1,0 +1,15 @@
+import ArgumentParser
+
+struct Pipedreamer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipedreamer",
+        abstract: "Ship workflow code to Kubernetes exactly as it stands in a git commit.",
+        discussion: """
+        Everything is read from a commit's tree (or, for `check --staged`, from the index), never \
+        from the working copy. The code bundle of a workflow is its workflow.yaml plus every .ts, \
+        .json, .yaml and .yml file under nodes/; it must stay within 921600 bytes (900KB).
+        """,
+        version: "0.1.0",
+        subcommands: [RenderCommand.self, CheckCommand.self]
+    )
+}
