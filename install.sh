@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Installs pipedreamer from this checkout: system dependencies, a release build, the binary and
+# the git hook shims, then renders the bundled example from this repository's own HEAD.
+set -euo pipefail
+
+usage() {
+    cat <<'USAGE'
+Usage: ./install.sh [--prefix DIR] [--no-example]
+
+  --prefix DIR    install under DIR/bin and DIR/share/pipedreamer
+                  (default: /usr/local as root, otherwise ~/.local)
+  --no-example    skip rendering examples/hello at the end
+  -h, --help      show this help
+
+Safe to run twice: the binary and hook shims are replaced atomically.
+USAGE
+}
+
+here=$(cd "$(dirname "$0")" && pwd)
+if [ "$(id -u)" -eq 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
+render_example=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }; prefix=$2; shift 2 ;;
+        --prefix=*) prefix=${1#--prefix=}; shift ;;
+        --no-example) render_example=0; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+say() { printf '==> %s\n' "$*"; }
+
+# 1. System dependencies: libgit2 (headers and pkg-config file) and pkg-config itself.
+if pkg-config --exists libgit2 2>/dev/null; then
+    say "libgit2 $(pkg-config --modversion libgit2) found"
+else
+    packages="libgit2-dev pkg-config"
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing $packages with apt-get"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
+        say "libgit2 $(pkg-config --modversion libgit2) installed"
+    else
+        echo "install.sh: libgit2 is missing. Install it, then run ./install.sh again:" >&2
+        echo "    sudo apt-get install -y $packages" >&2
+        exit 1
+    fi
+fi
+command -v git >/dev/null 2>&1 || { echo "install.sh: git is required (sudo apt-get install -y git)" >&2; exit 1; }
+command -v swift >/dev/null 2>&1 || { echo "install.sh: the Swift toolchain (6.0 or later) is required: https://swift.org/install" >&2; exit 1; }
+
+# 2. Release build.
+say "building pipedreamer (release)"
+(cd "$here" && swift build -c release --product pipedreamer 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true)
+built="$here/.build/release/pipedreamer"
+[ -x "$built" ] || { echo "install.sh: the build did not produce $built" >&2; exit 1; }
+
+# 3. Install the binary and the hook shims (atomically: copy beside, then rename).
+mkdir -p "$prefix/bin" "$prefix/share/pipedreamer/hooks"
+install -m 0755 "$built" "$prefix/bin/.pipedreamer.new"
+mv -f "$prefix/bin/.pipedreamer.new" "$prefix/bin/pipedreamer"
+for hook in "$here"/hooks/*; do
+    [ -f "$hook" ] || continue
+    name=$(basename "$hook")
+    install -m 0755 "$hook" "$prefix/share/pipedreamer/hooks/.$name.new"
+    mv -f "$prefix/share/pipedreamer/hooks/.$name.new" "$prefix/share/pipedreamer/hooks/$name"
+done
+say "installed $prefix/bin/pipedreamer ($("$prefix/bin/pipedreamer" --version))"
+case ":$PATH:" in
+    *":$prefix/bin:"*) ;;
+    *) say "note: $prefix/bin is not on your PATH; add it: export PATH=\"$prefix/bin:\$PATH\"" ;;
+esac
+
+# 4. Render the bundled example exactly as committed at this repository's HEAD.
+if [ "$render_example" -eq 1 ]; then
+    if git -C "$here" rev-parse --verify -q HEAD:examples/hello/workflow.yaml >/dev/null; then
+        say "rendering examples/hello at $(git -C "$here" rev-parse --short HEAD)"
+        "$prefix/bin/pipedreamer" render HEAD -C "$here" -w examples/hello
+    else
+        say "examples/hello is not committed at HEAD; skipping the example render"
+    fi
+fi
