@@ -6,10 +6,17 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pipedreamer", targets: ["pipedreamer"]),
+        .executable(name: "kube-test-server", targets: ["KubeTestServerMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         // libgit2 from the system (Debian: libgit2-dev). Only GitShim imports it.
@@ -19,7 +26,17 @@ let package = Package(
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
         .target(name: "GitShim", dependencies: ["CLibGit2"]),
-        .target(name: "Deploy", dependencies: ["GitShim", "Yams"]),
+        .target(
+            name: "Deploy",
+            dependencies: [
+                "GitShim", "Yams",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "Hooks", dependencies: ["Deploy", "GitShim"]),
         .executableTarget(
             name: "pipedreamer",
@@ -28,10 +45,30 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A local Kubernetes API server that enforces the real API rules, for tests and manual trials.
+        .target(
+            name: "KubeTestServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            path: "Tests/KubeTestServer"
+        ),
+        .executableTarget(
+            name: "KubeTestServerMain",
+            dependencies: ["KubeTestServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/KubeTestServerMain"
+        ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitShimTests", dependencies: ["GitShim", "TestSupport"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "TestSupport", "Yams"]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "TestSupport", "KubeTestServer", "Yams"]),
         .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["pipedreamer", "TestSupport", "Yams"]),
+        .testTarget(name: "CLITests", dependencies: ["pipedreamer", "KubeTestServerMain", "TestSupport", "KubeTestServer", "Yams"]),
+        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "TestSupport"]),
     ]
 )

@@ -1,0 +1,107 @@
+import Foundation
+
+/// A kind of Kubernetes object and where the API serves it.
+public struct ResourceType: Sendable, Hashable, CustomStringConvertible {
+    /// API group; "" for the core group.
+    public let group: String
+    public let version: String
+    /// The lowercase plural used in paths and RBAC (`configmaps`).
+    public let plural: String
+    public let kind: String
+    public let namespaced: Bool
+
+    public init(group: String, version: String, plural: String, kind: String, namespaced: Bool) {
+        self.group = group
+        self.version = version
+        self.plural = plural
+        self.kind = kind
+        self.namespaced = namespaced
+    }
+
+    /// `v1` or `apps/v1`.
+    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+
+    /// The collection path: `/api/v1/namespaces/NS/configmaps`, `/apis/apps/v1/namespaces/NS/deployments`.
+    public func collectionPath(namespace: String?) -> String {
+        let root = group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)"
+        guard namespaced, let namespace else { return "\(root)/\(plural)" }
+        return "\(root)/namespaces/\(namespace)/\(plural)"
+    }
+
+    public func objectPath(namespace: String?, name: String) -> String {
+        "\(collectionPath(namespace: namespace))/\(name)"
+    }
+
+    /// kubectl's short form: `configmap`, `deployment.apps`.
+    public var description: String { group.isEmpty ? kind.lowercased() : "\(kind.lowercased()).\(group)" }
+
+    public static let configMaps = ResourceType(group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
+    public static let secrets = ResourceType(group: "", version: "v1", plural: "secrets", kind: "Secret", namespaced: true)
+    public static let services = ResourceType(group: "", version: "v1", plural: "services", kind: "Service", namespaced: true)
+    public static let namespaces = ResourceType(group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)
+    public static let deployments = ResourceType(group: "apps", version: "v1", plural: "deployments", kind: "Deployment", namespaced: true)
+    public static let cronJobs = ResourceType(group: "batch", version: "v1", plural: "cronjobs", kind: "CronJob", namespaced: true)
+    public static let runtimeClasses = ResourceType(group: "node.k8s.io", version: "v1", plural: "runtimeclasses", kind: "RuntimeClass", namespaced: false)
+    public static let pods = ResourceType(group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true)
+    public static let replicaSets = ResourceType(group: "apps", version: "v1", plural: "replicasets", kind: "ReplicaSet", namespaced: true)
+}
+
+/// An error status returned by the API server (a `Status` object), or a failure to reach it.
+public struct KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// HTTP status code; 0 when no response arrived.
+    public let code: Int
+    /// `Status.reason` (`Forbidden`, `NotFound`, `Conflict`, `Invalid`, ...), when given.
+    public let reason: String?
+    /// `Status.message`, or a description of the transport failure. Never carries credentials.
+    public let message: String
+
+    public init(code: Int, reason: String?, message: String) {
+        self.code = code
+        self.reason = reason
+        self.message = message
+    }
+
+    /// kubectl's form: `Error from server (Forbidden): <message> (HTTP 403)`.
+    public var description: String {
+        code == 0 ? message : "Error from server (\(reason ?? "HTTP \(code)")): \(message) (HTTP \(code))"
+    }
+
+    public var isNotFound: Bool { code == 404 }
+}
+
+/// The answer of a SelfSubjectAccessReview.
+public struct AccessReview: Sendable, Equatable {
+    public let allowed: Bool
+    /// Why, when the server says (`status.reason`).
+    public let reason: String?
+
+    public init(allowed: Bool, reason: String?) {
+        self.allowed = allowed
+        self.reason = reason
+    }
+}
+
+/// The requests deploy, status, diff and delete make. Implemented by `KubernetesClient` over HTTPS;
+/// bodies and results are JSON objects.
+public protocol KubernetesAPI: Sendable {
+    /// `GET /version`: proves the API is reachable and the credentials are accepted.
+    func serverVersion() async throws -> String
+
+    /// The object, or nil when it does not exist (404).
+    func get(_ type: ResourceType, namespace: String?, name: String) async throws -> JSONValue?
+
+    /// Objects matching a label selector (`app.kubernetes.io/name=hello`).
+    func list(_ type: ResourceType, namespace: String?, labelSelector: String) async throws -> [JSONValue]
+
+    /// Server-side apply: `PATCH` with `application/apply-patch+yaml`, `fieldManager=pipedreamer`, `force=true`.
+    func apply(_ type: ResourceType, namespace: String?, name: String, object: JSONValue, dryRun: Bool) async throws -> JSONValue
+
+    /// Strategic-merge patch (`application/strategic-merge-patch+json`).
+    func patch(_ type: ResourceType, namespace: String?, name: String, strategicMerge: JSONValue, dryRun: Bool) async throws -> JSONValue
+
+    /// Deletes the object; false when it was already gone.
+    func delete(_ type: ResourceType, namespace: String?, name: String, dryRun: Bool) async throws -> Bool
+
+    /// A SelfSubjectAccessReview for `verb` on `type` in `namespace`.
+    func accessReview(verb: String, type: ResourceType, namespace: String?, name: String?) async throws -> AccessReview
+}

@@ -1,0 +1,2 @@
+import KubeTestServer
+print("\(KubeTestServerInfo.name): not yet runnable")

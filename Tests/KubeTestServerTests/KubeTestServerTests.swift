@@ -1,0 +1,2 @@
+// The test API server's own tests land with it.
+import Testing
