@@ -1,0 +1,190 @@
+import Foundation
+
+/// How a deploy runs: server-side dry run, waiting for the rollout, and its time limits.
+public struct DeploySettings: Sendable {
+    public var serverDryRun = false
+    public var wait = true
+    /// How long to wait for the rollout.
+    public var timeout: Duration = .seconds(300)
+    /// First pause between rollout polls; it doubles up to `maxPollInterval`.
+    public var pollInterval: Duration = .milliseconds(100)
+    public var maxPollInterval: Duration = .seconds(2)
+
+    public init() {}
+}
+
+/// What happened to one object.
+public struct AppliedObject: Sendable, Equatable, CustomStringConvertible {
+    /// `applied` is for Secrets, whose current state deploy never reads.
+    public enum Outcome: String, Sendable { case created, configured, unchanged, applied, pruned }
+    /// kubectl's `configmap/hello-code`, `deployment.apps/hello`.
+    public let reference: String
+    public let outcome: Outcome
+    public var description: String { "\(reference) \(outcome.rawValue)" }
+}
+
+/// The result of a deploy.
+public struct DeployResult: Sendable {
+    public let objects: [AppliedObject]
+    /// True when the restart patch was sent (the deployed commit changed).
+    public let restarted: Bool
+    public let rollout: RolloutState?
+}
+
+/// Applies a rendered workflow to a cluster in DESIGN order: ConfigMap (and Secret), Deployment,
+/// Service, CronJobs, prune, restart stamp, rollout wait.
+public struct Deployer: Sendable {
+    let api: any KubernetesAPI
+    let say: @Sendable (String) -> Void
+
+    public init(api: any KubernetesAPI, say: @escaping @Sendable (String) -> Void) {
+        self.api = api
+        self.say = say
+    }
+
+    public func deploy(_ rendered: Rendered, secret: Secret?, settings: DeploySettings) async throws -> DeployResult {
+        let namespace = rendered.namespace
+        let name = rendered.spec.name
+        let selector = "\(Manifests.nameLabel)=\(name),\(Manifests.managedByLabel)=pipedreamer"
+        let dryRun = settings.serverDryRun
+
+        // Current state, read once, tells created from configured from unchanged and what to prune.
+        let existing = try await currentVersions(namespace: namespace, selector: selector)
+
+        var objects = rendered.objects
+        if let secret { objects.insert(.secret(secret), at: 1) }
+        var applied = [AppliedObject]()
+        var deploymentAfterApply: JSONValue?
+        for object in objects {
+            let type = Self.resourceType(of: object)
+            let objectName = object.metadata.name ?? ""
+            var body = try JSONValue(encoding: object)
+            if case .deployment = object {
+                // The template itself never carries the stamp: only the restart patch changes it.
+                body = body.removing(["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation])
+            }
+            let result = try await api.apply(type, namespace: namespace, name: objectName, object: body, dryRun: dryRun)
+            if case .deployment = object { deploymentAfterApply = result }
+            let before = existing[Self.key(type, objectName)]
+            let after = result[path: "metadata", "resourceVersion"]?.stringValue
+            let outcome: AppliedObject.Outcome
+            if case .secret = object {
+                outcome = .applied
+            } else {
+                outcome = before == nil ? .created : (before == after ? .unchanged : .configured)
+            }
+            let record = AppliedObject(reference: Self.reference(type, objectName), outcome: outcome)
+            applied.append(record)
+            say(record.description + (dryRun ? " (server dry run)" : ""))
+        }
+
+        let wanted = Set(objects.compactMap { object -> String? in
+            if case .cronJob = object { return object.metadata.name } else { return nil }
+        })
+        for (key, _) in existing.sorted(by: { $0.key < $1.key }) where key.hasPrefix(Self.key(.cronJobs, "")) {
+            let cronJob = String(key.dropFirst(Self.key(.cronJobs, "").count))
+            guard !wanted.contains(cronJob) else { continue }
+            if try await api.delete(.cronJobs, namespace: namespace, name: cronJob, dryRun: dryRun) {
+                let record = AppliedObject(reference: Self.reference(.cronJobs, cronJob), outcome: .pruned)
+                applied.append(record)
+                say(record.description + (dryRun ? " (server dry run)" : ""))
+            }
+        }
+
+        let sha = rendered.commit.oid.hex
+        let stamped = deploymentAfterApply?[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
+        var restarted = false
+        var deployment = deploymentAfterApply
+        if stamped != sha {
+            deployment = try await rolloutRestart(namespace: namespace, deployment: name, sha: sha, dryRun: dryRun)
+            restarted = true
+            say("\(Self.reference(.deployments, name)) restarted at \(rendered.commit.oid.short)" + (dryRun ? " (server dry run)" : ""))
+        }
+
+        var rollout: RolloutState?
+        if settings.wait, !dryRun {
+            rollout = try await waitForRollout(namespace: namespace, name: name, after: deployment, settings: settings)
+        }
+        return DeployResult(objects: applied, restarted: restarted, rollout: rollout)
+    }
+
+    /// `RolloutRestart(namespace, deployment, sha)`: a strategic-merge patch of the template's
+    /// `kubectl.kubernetes.io/restartedAt` annotation to the full commit SHA.
+    public func rolloutRestart(namespace: String, deployment: String, sha: String, dryRun: Bool) async throws -> JSONValue {
+        let patch = JSONValue.object(["spec": .object(["template": .object(["metadata": .object([
+            "annotations": .object([Manifests.restartedAtAnnotation: .string(sha)]),
+        ])])])])
+        return try await api.patch(.deployments, namespace: namespace, name: deployment, strategicMerge: patch, dryRun: dryRun)
+    }
+
+    func waitForRollout(namespace: String, name: String, after last: JSONValue?, settings: DeploySettings) async throws -> RolloutState {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: settings.timeout)
+        var pause = settings.pollInterval
+        var lastMessage = ""
+        var current = last
+        while true {
+            if let current {
+                let state = RolloutState.of(current)
+                switch state {
+                case .complete(let message):
+                    say(message)
+                    return state
+                case .failed(let message):
+                    throw DeployError(message)
+                case .waiting(let message):
+                    if message != lastMessage { say(message) }
+                    lastMessage = message
+                }
+            }
+            if clock.now >= deadline {
+                let detail = current.flatMap(RolloutState.conditionSummary).map { "; \($0)" } ?? ""
+                throw DeployError("timed out after \(settings.timeout) waiting for deployment \"\(name)\" to roll out\(detail); see `kubectl -n \(namespace) describe deployment \(name)`")
+            }
+            try await Task.sleep(for: min(pause, deadline - clock.now))
+            pause = min(pause * 2, settings.maxPollInterval)
+            current = try await api.get(.deployments, namespace: namespace, name: name)
+            if current == nil { throw DeployError("deployment \"\(name)\" disappeared while waiting for its rollout") }
+        }
+    }
+
+    /// resourceVersions of this workflow's objects, keyed by `type/name`.
+    func currentVersions(namespace: String, selector: String) async throws -> [String: String] {
+        // Secrets are not listed: that would read their values.
+        let types = Self.listedTypes
+        return try await withThrowingTaskGroup(of: [String: String].self) { group in
+            for type in types {
+                group.addTask {
+                    var versions = [String: String]()
+                    for item in try await api.list(type, namespace: namespace, labelSelector: selector) {
+                        if let name = item[path: "metadata", "name"]?.stringValue {
+                            versions[Self.key(type, name)] = item[path: "metadata", "resourceVersion"]?.stringValue ?? ""
+                        }
+                    }
+                    return versions
+                }
+            }
+            var all = [String: String]()
+            for try await part in group { all.merge(part) { $1 } }
+            return all
+        }
+    }
+
+    /// The types whose current state deploy reads (by label) before applying.
+    public static let listedTypes: [ResourceType] = [.configMaps, .deployments, .services, .cronJobs]
+
+    static func key(_ type: ResourceType, _ name: String) -> String { "\(type.plural)/\(name)" }
+
+    /// kubectl's object reference: `configmap/x`, `deployment.apps/x`, `cronjob.batch/x`.
+    static func reference(_ type: ResourceType, _ name: String) -> String { "\(type)/\(name)" }
+
+    static func resourceType(of object: KubeObject) -> ResourceType {
+        switch object {
+        case .configMap: return .configMaps
+        case .secret: return .secrets
+        case .deployment: return .deployments
+        case .service: return .services
+        case .cronJob: return .cronJobs
+        }
+    }
+}

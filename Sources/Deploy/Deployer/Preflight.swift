@@ -1,0 +1,92 @@
+/// What deploy checks before it changes anything: the API answers, the namespace exists, every
+/// verb the deploy uses is allowed, and the runtime class exists.
+public struct Preflight: Sendable {
+    /// A verb on a resource type, as RBAC names it.
+    public struct Permission: Sendable, Hashable, CustomStringConvertible {
+        public let verb: String
+        public let type: ResourceType
+        public var description: String { "\(verb) \(type.plural)\(type.group.isEmpty ? "" : ".\(type.group)")" }
+    }
+
+    let api: any KubernetesAPI
+    let warn: @Sendable (String) -> Void
+
+    public init(api: any KubernetesAPI, warn: @escaping @Sendable (String) -> Void) {
+        self.api = api
+        self.warn = warn
+    }
+
+    /// The verbs a deploy of these objects uses: server-side apply is a patch that creates when the
+    /// object is missing; the current state is listed by label; prune deletes CronJobs; the restart
+    /// patches and the wait reads the Deployment.
+    public static func permissions(withSecret: Bool) -> [Permission] {
+        var result = [Permission]()
+        var types: [ResourceType] = [.configMaps, .deployments, .services, .cronJobs]
+        if withSecret { types.insert(.secrets, at: 1) }
+        for type in types {
+            result.append(Permission(verb: "create", type: type))
+            result.append(Permission(verb: "patch", type: type))
+        }
+        for type in Deployer.listedTypes { result.append(Permission(verb: "list", type: type)) }
+        result.append(Permission(verb: "get", type: .deployments))
+        result.append(Permission(verb: "delete", type: .cronJobs))
+        return result
+    }
+
+    public func run(namespace: String, runtimeClass: String?, withSecret: Bool) async throws {
+        do {
+            _ = try await api.serverVersion()
+        } catch let error as KubeAPIError {
+            throw DeployError("the Kubernetes API is not usable: \(error.description)")
+        }
+        try await checkNamespace(namespace)
+        try await checkPermissions(namespace: namespace, withSecret: withSecret)
+        if let runtimeClass { try await checkRuntimeClass(runtimeClass) }
+    }
+
+    func checkNamespace(_ namespace: String) async throws {
+        do {
+            if try await api.get(.namespaces, namespace: nil, name: namespace) == nil {
+                throw DeployError("namespace \"\(namespace)\" does not exist; create it with `kubectl create namespace \(namespace)`, or pick another with -n")
+            }
+        } catch let error as KubeAPIError where error.code == 403 {
+            // Namespace-scoped credentials often cannot read namespaces; the applies will say if it is missing.
+            warn("cannot check that namespace \"\(namespace)\" exists (not allowed to get namespaces); continuing")
+        }
+    }
+
+    func checkPermissions(namespace: String, withSecret: Bool) async throws {
+        let permissions = Self.permissions(withSecret: withSecret)
+        let reviews = try await withThrowingTaskGroup(of: (Int, AccessReview).self) { group in
+            for (index, permission) in permissions.enumerated() {
+                group.addTask {
+                    (index, try await api.accessReview(verb: permission.verb, type: permission.type, namespace: namespace, name: nil))
+                }
+            }
+            var results = [(Int, AccessReview)]()
+            for try await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        let denied = zip(permissions, reviews).filter { !$0.1.allowed }
+        guard denied.isEmpty else {
+            let list = denied.map { permission, review in
+                "  - \(permission)" + (review.reason.map { " (\($0))" } ?? "")
+            }.joined(separator: "\n")
+            throw DeployError("""
+            missing permissions in namespace "\(namespace)"; deploy needs:
+            \(list)
+            ask a cluster administrator for a Role granting them (check one with `kubectl auth can-i \(denied[0].0.verb) \(denied[0].0.type.plural) -n \(namespace)`)
+            """)
+        }
+    }
+
+    func checkRuntimeClass(_ name: String) async throws {
+        do {
+            if try await api.get(.runtimeClasses, namespace: nil, name: name) == nil {
+                throw DeployError("runtime class \"\(name)\" does not exist in the cluster; install it, choose another with --runtime-class NAME, or disable it with --runtime-class ''")
+            }
+        } catch let error as KubeAPIError where error.code == 403 {
+            warn("cannot check that runtime class \"\(name)\" exists (not allowed to get runtimeclasses); continuing")
+        }
+    }
+}
