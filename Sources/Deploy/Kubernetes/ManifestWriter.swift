@@ -18,7 +18,12 @@ public enum ManifestWriter {
 
     /// `allowUnicode: false` escapes every non-ASCII character; kept for tests of both emitter modes.
     static func yaml(_ objects: [KubeObject], allowUnicode: Bool) throws -> String {
-        let documents = try objects.map { try JSONValue(encoding: $0).yamlNode }
+        try yaml(values: objects.map { try JSONValue(encoding: $0) }, allowUnicode: allowUnicode)
+    }
+
+    /// The same stream for objects already held as JSON values (live objects read from a cluster).
+    public static func yaml(values: [JSONValue], allowUnicode: Bool = true) throws -> String {
+        let documents = values.map(\.yamlNode)
         return try Yams.serialize(
             nodes: documents,
             // Unlimited width: folding long lines is where emitters lose bytes.

@@ -1,0 +1,46 @@
+/// What is deployed for a workflow, read from the cluster.
+public struct WorkflowStatus: Sendable {
+    public let name: String
+    public let namespace: String
+    /// The commit recorded on the Deployment (`pipedreamer.dev/commit`), when deployed by this tool.
+    public let commit: String?
+    /// The commit the running template was stamped with (`kubectl.kubernetes.io/restartedAt`).
+    public let restartedAt: String?
+    public let image: String?
+    public let readyReplicas: Int
+    public let desiredReplicas: Int
+    public let rollout: RolloutState
+    public let cronJobs: [CronJobStatus]
+
+    public struct CronJobStatus: Sendable, Equatable {
+        public let name: String
+        public let schedule: String
+        public let suspended: Bool
+        public let lastScheduleTime: String?
+    }
+
+    /// Reads the Deployment and the CronJobs of workflow `name`; nil when nothing is deployed.
+    public static func fetch(api: any KubernetesAPI, namespace: String, name: String) async throws -> WorkflowStatus? {
+        guard let deployment = try await api.get(.deployments, namespace: namespace, name: name) else { return nil }
+        let selector = "\(Manifests.nameLabel)=\(name),\(Manifests.managedByLabel)=pipedreamer"
+        let cronJobs = try await api.list(.cronJobs, namespace: namespace, labelSelector: selector).map { item in
+            CronJobStatus(name: item[path: "metadata", "name"]?.stringValue ?? "?",
+                          schedule: item[path: "spec", "schedule"]?.stringValue ?? "",
+                          suspended: item[path: "spec", "suspend"] == .bool(true),
+                          lastScheduleTime: item[path: "status", "lastScheduleTime"]?.stringValue)
+        }.sorted { $0.name < $1.name }
+        let containers = deployment[path: "spec", "template", "spec", "containers"]?.arrayValue ?? []
+        let engine = containers.first { $0[path: "name"]?.stringValue == "engine" } ?? containers.first
+        return WorkflowStatus(
+            name: name,
+            namespace: namespace,
+            commit: deployment[path: "metadata", "annotations", Manifests.commitAnnotation]?.stringValue,
+            restartedAt: deployment[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue,
+            image: engine?[path: "image"]?.stringValue,
+            readyReplicas: deployment[path: "status", "readyReplicas"]?.intValue ?? 0,
+            desiredReplicas: deployment[path: "spec", "replicas"]?.intValue ?? 1,
+            rollout: RolloutState.of(deployment),
+            cronJobs: cronJobs
+        )
+    }
+}
