@@ -134,4 +134,20 @@ import Testing
             try KubernetesClient(connection: connection)
         }
     }
+
+    @Test func kubeconfigWithInlineCertificatesConnectsEndToEnd() async throws {
+        let scratch = KubeScratch()
+        let server = try await FakeAPIServer.start([ok], tls: try pki.serverTLS(requireClientCertificate: true))
+        let base64 = { (path: String) in pki.data(path).base64EncodedString() }
+        let file = scratch.write("config", kubeconfig(
+            server: server.url, cluster: "    certificate-authority-data: \(base64(pki.caCertificate))",
+            user: "    client-certificate-data: \(base64(pki.clientCertificate))\n    client-key-data: \(base64(pki.clientKey))"))
+        let client = try KubernetesClient(connection: try KubeConfigLoader.load(scratch.options(kubeconfig: file)),
+                                          options: KubeTestRecorder().options())
+        let version = try? await client.serverVersion()
+        try await client.shutdown()
+        await server.stop()
+        #expect(version == "v1.31.0")
+        #expect(server.requests.map(\.clientCertificateCommonName) == ["ci"])
+    }
 }

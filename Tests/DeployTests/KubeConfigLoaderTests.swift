@@ -144,4 +144,34 @@ import Testing
             try KubeConfigLoader.load(scratch.options())
         }
     }
+
+    @Test func certificateWithoutKeyIsAnError() throws {
+        scratch.write("ci.crt", "cert")
+        let file = scratch.write("config", kubeconfig(server: "https://k", user: "    client-certificate: ci.crt"))
+        #expect(throws: KubeConfigError("user \"ci\" in \(file): client-certificate is set but client-key is not; a client certificate needs both")) {
+            try KubeConfigLoader.load(scratch.options(kubeconfig: file))
+        }
+    }
+
+    @Test func fileAndDataForTheSameFieldIsAnError() throws {
+        scratch.write("ca.crt", "ca")
+        let file = scratch.write("config", kubeconfig(server: "https://k", cluster: "    certificate-authority: ca.crt\n    certificate-authority-data: Q0E="))
+        #expect(throws: KubeConfigError("cluster \"test\" in \(file): certificate-authority and certificate-authority-data are both set; keep one")) {
+            try KubeConfigLoader.load(scratch.options(kubeconfig: file))
+        }
+    }
+
+    @Test func insecureSkipVerifyWithACertificateAuthorityIsAnError() throws {
+        let file = scratch.write("config", kubeconfig(server: "https://k", cluster: "    certificate-authority-data: Q0E=\n    insecure-skip-tls-verify: true"))
+        #expect(throws: KubeConfigError("cluster \"test\" in \(file): insecure-skip-tls-verify cannot be combined with certificate-authority; remove one")) {
+            try KubeConfigLoader.load(scratch.options(kubeconfig: file))
+        }
+    }
+
+    @Test func missingCertificateAuthorityFileNamesIt() throws {
+        let file = scratch.write("config", kubeconfig(server: "https://k", cluster: "    certificate-authority: missing/ca.crt"))
+        #expect(throws: KubeConfigError("cluster \"test\" in \(file): certificate-authority \(scratch.path)/missing/ca.crt does not exist")) {
+            try KubeConfigLoader.load(scratch.options(kubeconfig: file))
+        }
+    }
 }
