@@ -1,0 +1,32 @@
+import Foundation
+import Logging
+
+/// How a `KubernetesClient` behaves, beyond where the cluster is.
+public struct KubeClientOptions: Sendable {
+    /// Per request (each attempt); nil waits forever (`--request-timeout 0`).
+    public var requestTimeout: Duration?
+    public var retry: KubeRetryPolicy
+    /// `pipedreamer/<version>`.
+    public var userAgent: String
+    /// Receives warnings for the user: TLS verification disabled, `Warning` headers from the API.
+    public var warningHandler: @Sendable (String) -> Void
+    /// Waits between attempts; tests replace it to record the delays instead of sleeping.
+    public var sleep: @Sendable (Duration) async throws -> Void
+    /// The environment exec credential plugins run in.
+    public var environment: [String: String]
+    /// Debug log of requests (method, path, status, attempt): never headers or bodies.
+    public var logger: Logger?
+
+    public init(requestTimeout: Duration? = KubeRequestTimeout.standard, retry: KubeRetryPolicy = .standard,
+                version: String = "dev", warningHandler: @escaping @Sendable (String) -> Void = { _ in },
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil) {
+        self.requestTimeout = requestTimeout
+        self.retry = retry
+        self.userAgent = "pipedreamer/\(version)"
+        self.warningHandler = warningHandler
+        self.sleep = sleep
+        self.environment = environment
+        self.logger = logger
+    }
+}

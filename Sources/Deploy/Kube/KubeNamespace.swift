@@ -1,0 +1,13 @@
+/// Which namespace deploy, status and delete work in.
+public enum KubeNamespace {
+    public static let fallback = "default"
+
+    /// `-n`, else `deployment.namespace` in workflow.yaml, else the kubeconfig context's
+    /// (or service account's) namespace, else `default`. Empty strings count as unset.
+    public static func resolve(flag: String?, workflow: String?, connection: ClusterConnection?) -> String {
+        for candidate in [flag, workflow, connection?.namespace] {
+            if let candidate, !candidate.isEmpty { return candidate }
+        }
+        return fallback
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// How often and how patiently a request is retried after a connection failure, a timeout,
+/// a 429 or a 5xx. A 4xx other than 429 is never retried.
+public struct KubeRetryPolicy: Sendable, Equatable {
+    /// Attempts in all, the first included; 1 disables retries.
+    public var maxAttempts: Int
+    /// The wait before the second attempt; it doubles for each later one.
+    public var initialBackoff: Duration
+    public var maxBackoff: Duration
+    /// The longest `Retry-After` honoured; longer requests are cut to this.
+    public var maxRetryAfter: Duration
+    /// Up to this fraction of each backoff is added at random, so clients retrying together spread out.
+    public var jitter: Double
+
+    public init(maxAttempts: Int = 4, initialBackoff: Duration = .milliseconds(250), maxBackoff: Duration = .seconds(4),
+                maxRetryAfter: Duration = .seconds(30), jitter: Double = 0.2) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.initialBackoff = initialBackoff
+        self.maxBackoff = maxBackoff
+        self.maxRetryAfter = maxRetryAfter
+        self.jitter = jitter
+    }
+
+    public static let standard = KubeRetryPolicy()
+    public static let never = KubeRetryPolicy(maxAttempts: 1)
+
+    /// The wait before attempt number `attempt` (2 for the first retry).
+    public func delay(beforeAttempt attempt: Int, retryAfter: Duration? = nil) -> Duration {
+        if let retryAfter { return min(retryAfter, maxRetryAfter) }
+        var backoff = initialBackoff
+        for _ in 0..<max(0, attempt - 2) where backoff < maxBackoff { backoff *= 2 }
+        backoff = min(backoff, maxBackoff)
+        guard jitter > 0 else { return backoff }
+        return backoff + backoff * Double.random(in: 0...jitter)
+    }
+}
+
+/// `--request-timeout`, read the way kubectl reads it.
+public enum KubeRequestTimeout {
+    public static let standard: Duration = .seconds(30)
+
+    /// `30s`, `1m`, `1h`, `500ms`, or a bare number of seconds; `0` means no timeout (nil).
+    public static func parse(_ text: String) throws -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var number = Substring(trimmed)
+        var scale = 1.0
+        for unit in units where trimmed.hasSuffix(unit.suffix) {
+            number = trimmed.dropLast(unit.suffix.count)
+            scale = unit.seconds
+            break
+        }
+        guard let value = Double(number), value >= 0, value.isFinite else {
+            throw KubeConfigError("--request-timeout \"\(text)\" is not a duration; use e.g. 30s, 2m or 0 for no timeout")
+        }
+        if value == 0 { return nil }
+        return .milliseconds(Int64((value * scale * 1000).rounded()))
+    }
+}

@@ -1,0 +1,158 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOSSL
+
+/// Sends requests to one API server: credentials on every attempt, bounded retries with
+/// backoff, and transport failures turned into `KubeAPIError`s a person can act on.
+final class KubeTransport: Sendable {
+    static let maxResponseBytes = 64 << 20
+
+    let connection: ClusterConnection
+    let options: KubeClientOptions
+    private let http: HTTPClient
+    private let baseTLS: TLSConfiguration
+    private let exec: ExecCredentialProvider?
+    private let counter = RequestCounter()
+
+    init(connection: ClusterConnection, options: KubeClientOptions) throws {
+        self.connection = connection
+        self.options = options
+        baseTLS = try KubeTLS.configuration(connection.tls, identity: try KubeTLS.staticIdentity(connection.credentials))
+        exec = connection.credentials.exec.map { ExecCredentialProvider(config: $0, environment: options.environment) }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: baseTLS)
+        // We retry ourselves, so a refused connection fails the attempt at once instead of waiting out the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        if let serverName = connection.tls.serverName, let host = connection.server.host, serverName != host {
+            configuration.dnsOverride = [serverName: host]
+        }
+        if let proxy = connection.proxyURL, let host = proxy.host {
+            let port = proxy.port ?? (proxy.scheme == "socks5" ? 1080 : 8080)
+            configuration.proxy = proxy.scheme == "socks5" ? .socksServer(host: host, port: port) : .server(host: host, port: port)
+        }
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        if connection.tls.insecureSkipVerify {
+            options.warningHandler("TLS certificate verification is disabled for \(connection.server.absoluteString) (insecure-skip-tls-verify in \(connection.origin)); the connection can be intercepted")
+        }
+    }
+
+    var requestCount: Int { counter.value }
+
+    func shutdown() async throws { try await http.shutdown() }
+
+    /// The response after retries: a 2xx, or the last error status (decode it with `apiError`).
+    func send(_ request: KubeRequest) async throws -> KubeResponse {
+        var attempt = 1
+        var renewedExecCredential = false
+        while true {
+            do {
+                let response = try await sendOnce(request, attempt: attempt)
+                if response.status == 401, let exec, !renewedExecCredential {
+                    // An exec credential can be revoked before its expiry: ask the plugin once more.
+                    renewedExecCredential = true
+                    await exec.invalidate()
+                    continue
+                }
+                guard response.isRetryable, attempt < options.retry.maxAttempts else { return response }
+                attempt += 1
+                try await options.sleep(options.retry.delay(beforeAttempt: attempt, retryAfter: response.retryAfter))
+            } catch let failure as KubeTransportFailure {
+                guard failure.retryable, attempt < options.retry.maxAttempts else {
+                    let tries = attempt > 1 ? " (after \(attempt) attempts)" : ""
+                    throw KubeAPIError(code: 0, reason: nil, message: failure.message + tries)
+                }
+                attempt += 1
+                try await options.sleep(options.retry.delay(beforeAttempt: attempt))
+            }
+        }
+    }
+
+    private func sendOnce(_ request: KubeRequest, attempt: Int) async throws -> KubeResponse {
+        var http = HTTPClientRequest(url: url(for: request))
+        http.method = .init(rawValue: request.method)
+        http.headers.add(name: "User-Agent", value: options.userAgent)
+        http.headers.add(name: "Accept", value: "application/json")
+        if connection.tls.serverName != nil, let host = connection.server.host {
+            http.headers.add(name: "Host", value: connection.server.port.map { "\(host):\($0)" } ?? host)
+        }
+        let (token, tls) = try await credentials()
+        if let token { http.headers.add(name: "Authorization", value: "Bearer \(token.revealed)") }
+        http.tlsConfiguration = tls
+        if let body = request.body {
+            http.headers.add(name: "Content-Type", value: request.contentType ?? "application/json")
+            http.body = .bytes(ByteBuffer(data: body))
+        }
+        counter.increment()
+        let deadline = options.requestTimeout.map { NIODeadline.now() + TimeAmount($0) } ?? .distantFuture
+        do {
+            let response = try await self.http.execute(http, deadline: deadline)
+            let body = try await response.body.collect(upTo: Self.maxResponseBytes)
+            for warning in response.headers["Warning"] { options.warningHandler(Self.warningText(warning)) }
+            options.logger?.debug("\(request.method) \(request.path) -> \(response.status.code) (attempt \(attempt))")
+            return KubeResponse(status: Int(response.status.code), reasonPhrase: response.status.reasonPhrase,
+                                body: Data(buffer: body),
+                                retryAfter: response.headers.first(name: "Retry-After").flatMap(Int.init).map { .seconds($0) })
+        } catch {
+            options.logger?.debug("\(request.method) \(request.path) failed (attempt \(attempt))")
+            throw KubeTransportFailure.explain(error, server: connection.server, tls: connection.tls,
+                                               credentials: connection.credentials, timeout: options.requestTimeout)
+        }
+    }
+
+    /// The bearer token and TLS configuration for one attempt: static, re-read from `tokenFile`, or from the exec plugin.
+    private func credentials() async throws -> (SecretText?, TLSConfiguration) {
+        let credentials = connection.credentials
+        if let token = credentials.token { return (token, baseTLS) }
+        if let tokenFile = credentials.tokenFile {
+            guard let data = FileManager.default.contents(atPath: tokenFile) else {
+                throw KubeConfigError("cannot read tokenFile \(tokenFile) (\(connection.origin))")
+            }
+            return (SecretText(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), baseTLS)
+        }
+        guard let exec else { return (nil, baseTLS) }
+        let credential = try await exec.credential()
+        guard let certificate = credential.clientCertificate, let key = credential.clientKey else {
+            return (credential.token, baseTLS)
+        }
+        let identity = KubeTLS.Identity(certificate: certificate, key: key,
+                                        label: "the client certificate from the exec plugin of user \"\(exec.config.userName)\"")
+        return (credential.token, try KubeTLS.configuration(connection.tls, identity: identity))
+    }
+
+    private func url(for request: KubeRequest) -> String {
+        var components = URLComponents()
+        components.scheme = connection.server.scheme
+        components.host = connection.tls.serverName ?? connection.server.host
+        components.port = connection.server.port
+        let prefix = connection.server.path.hasSuffix("/") ? String(connection.server.path.dropLast()) : connection.server.path
+        components.percentEncodedPath = prefix + request.path
+        if !request.query.isEmpty {
+            components.percentEncodedQuery = request.query
+                .map { "\(Self.encode($0.name))=\(Self.encode($0.value))" }.joined(separator: "&")
+        }
+        return components.string ?? connection.server.absoluteString + request.path
+    }
+
+    private static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// `299 - "unknown field \"spec.foo\""` → `unknown field "spec.foo"`.
+    static func warningText(_ header: String) -> String {
+        guard let open = header.firstIndex(of: "\""), let close = header.lastIndex(of: "\""), open < close else { return header }
+        return String(header[header.index(after: open)..<close]).replacingOccurrences(of: "\\\"", with: "\"")
+    }
+}
+
+/// Counts round trips, for tests and benchmarks.
+private final class RequestCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func increment() { lock.withLock { count += 1 } }
+}

@@ -1,0 +1,101 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOSSL
+
+/// A request that got no HTTP response, explained for a person: what was unreachable and why,
+/// and whether trying again could help. Built from the error alone, so it never holds credentials.
+struct KubeTransportFailure: Error {
+    var message: String
+    var retryable: Bool
+
+    static func explain(_ error: any Error, server: URL, tls: KubeTLSSettings, credentials: KubeCredentials,
+                        timeout: Duration?) -> KubeTransportFailure {
+        let api = "the Kubernetes API at \(server.absoluteString)"
+        if let failure = error as? KubeTransportFailure { return failure }
+        if let http = error as? HTTPClientError {
+            switch http {
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                let after = timeout.map { " after \(Self.format($0))" } ?? ""
+                return .init(message: "request to \(api) timed out\(after) (--request-timeout)", retryable: true)
+            case .connectTimeout:
+                return .init(message: "cannot reach \(api): connection timed out", retryable: true)
+            case .remoteConnectionClosed:
+                return .init(message: "\(api) closed the connection before answering", retryable: true)
+            default:
+                break
+            }
+        }
+        if let tlsProblem = tlsReason(error, server: server, tls: tls, credentials: credentials) {
+            return .init(message: "TLS handshake with \(api) failed: \(tlsProblem)", retryable: false)
+        }
+        if let io = firstIOError(in: error) {
+            return .init(message: "cannot reach \(api): \(describe(errno: io.errnoCode))", retryable: true)
+        }
+        let text = String(describing: error)
+        if text.contains("NIOConnectionError") || text.lowercased().contains("dns") {
+            return .init(message: "cannot reach \(api): cannot connect to \(server.host ?? "the server") (\(text))", retryable: true)
+        }
+        return .init(message: "request to \(api) failed: \(text)", retryable: false)
+    }
+
+    /// Why the handshake failed, in terms of the kubeconfig fields that control it.
+    private static func tlsReason(_ error: any Error, server: URL, tls: KubeTLSSettings, credentials: KubeCredentials) -> String? {
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            let name = tls.serverName ?? server.host ?? ""
+            return "the server's certificate is not valid for \"\(name)\"; if it is issued for another name, set tls-server-name for the cluster"
+        }
+        guard error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError else { return nil }
+        let detail = String(describing: error)
+        if detail.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the server's certificate was not trusted by \(tls.certificateAuthorityLabel) (certificate verify failed); check certificate-authority for the cluster in the kubeconfig"
+        }
+        let lowered = detail.lowercased()
+        if lowered.contains("certificate_required") || lowered.contains("handshake_failure") || lowered.contains("bad_certificate")
+            || lowered.contains("unknown_ca") {
+            let user = credentials.userName.map { "user \"\($0)\"" } ?? "the user"
+            if credentials.clientCertificate == nil, credentials.exec == nil {
+                return "the server requires a client certificate and \(user) has none (\(shortSSL(detail)))"
+            }
+            return "the server refused the client certificate (\(shortSSL(detail))); check client-certificate and client-key of \(user)"
+        }
+        return shortSSL(detail)
+    }
+
+    /// The BoringSSL reason codes (`SSLV3_ALERT_HANDSHAKE_FAILURE`), without file names and line numbers.
+    private static func shortSSL(_ detail: String) -> String {
+        let pattern = try? NSRegularExpression(pattern: "\\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\\b")
+        let range = NSRange(detail.startIndex..., in: detail)
+        let codes = pattern?.matches(in: detail, range: range).compactMap { Range($0.range, in: detail).map { String(detail[$0]) } } ?? []
+        var seen = Set<String>()
+        let unique = codes.filter { seen.insert($0).inserted }
+        return unique.isEmpty ? detail : unique.joined(separator: ", ").lowercased().replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// NIOPosix wraps the socket error (`NIOConnectionError.connectionErrors[i].error`); find it without importing NIOPosix.
+    private static func firstIOError(in value: Any, depth: Int = 0) -> IOError? {
+        if let io = value as? IOError { return io }
+        guard depth < 6 else { return nil }
+        for child in Mirror(reflecting: value).children {
+            if let found = firstIOError(in: child.value, depth: depth + 1) { return found }
+        }
+        return nil
+    }
+
+    private static func describe(errno code: Int32) -> String {
+        switch code {
+        case ECONNREFUSED: return "connection refused"
+        case ETIMEDOUT: return "connection timed out"
+        case EHOSTUNREACH: return "no route to host"
+        case ENETUNREACH: return "network is unreachable"
+        case ECONNRESET: return "connection reset by peer"
+        default: return String(cString: strerror(code)).lowercased()
+        }
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        if attoseconds == 0 { return "\(seconds)s" }
+        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
+    }
+}

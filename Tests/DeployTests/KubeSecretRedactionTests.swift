@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import Deploy
+
+/// A known token must never show up in anything a person or a log could see.
+@Suite struct KubeSecretRedactionTests {
+    private let token = "s3cr3t-token"
+
+    private func everyRendering(_ value: Any) -> String {
+        var dumped = ""
+        dump(value, to: &dumped)
+        return [String(describing: value), String(reflecting: value), dumped].joined(separator: "\n")
+    }
+
+    @Test func connectionRenderingsHideTokenAndKeys() throws {
+        let connection = ClusterConnection(
+            server: URL(string: "https://k")!,
+            credentials: KubeCredentials(token: SecretText(token), clientKey: .data(SecretData(Data("KEY-\(token)".utf8))),
+                                         exec: ExecConfig(command: "p", env: [("TOKEN", SecretText(token))], apiVersion: "v1", userName: "ci")),
+            origin: "test")
+        #expect(!everyRendering(connection).contains(token))
+    }
+
+    @Test func execCredentialRenderingsHideTheToken() {
+        let credential = ExecCredential(token: SecretText(token), clientKey: SecretData(Data(token.utf8)))
+        #expect(!everyRendering(credential).contains(token))
+    }
+
+    @Test func errorsNeverContainTheToken() async throws {
+        var descriptions: [String] = []
+        let scratch = KubeScratch()
+        let config = scratch.write("config", kubeconfig(server: "https://k", user: "    token: \(token)\n    auth-provider: {name: oidc}"))
+        do { _ = try KubeConfigLoader.load(scratch.options(kubeconfig: config)) } catch { descriptions.append("\(error)") }
+        let broken = scratch.write("broken", "users:\n- name: ci\n  user: {token: \"\(token)\n")
+        do { _ = try KubeConfigLoader.load(scratch.options(kubeconfig: broken)) } catch { descriptions.append("\(error)") }
+        for reply in [FakeReply.status(401, reason: "Unauthorized", message: "Unauthorized"),
+                      FakeReply(status: 502, body: "bad gateway"), FakeReply.json("not json")] {
+            do {
+                _ = try await withFakeAPI([reply], options: KubeTestRecorder().options(retry: .never)) { client, _ in
+                    try await client.serverVersion()
+                }
+            } catch { descriptions.append("\(error)") }
+        }
+        let port = try await FakeAPIServer.closedPort()
+        let client = try KubernetesClient(connection: ClusterConnection(server: URL(string: "http://127.0.0.1:\(port)")!,
+                                                                        credentials: KubeCredentials(token: SecretText(token)), origin: "t"),
+                                          options: KubeTestRecorder().options(retry: .never))
+        do { _ = try await client.serverVersion() } catch { descriptions.append("\(error)") }
+        try await client.shutdown()
+        let plugin = scratch.script("plugin.sh", "echo '{\"token\":\"\(token)\"'")
+        do {
+            _ = try await ExecCredentialProvider(config: ExecConfig(command: plugin, apiVersion: "client.authentication.k8s.io/v1", userName: "ci")).credential()
+        } catch { descriptions.append("\(error)") }
+        #expect(descriptions.count == 7)
+        #expect(descriptions.allSatisfy { !$0.contains(token) })
+    }
+}
