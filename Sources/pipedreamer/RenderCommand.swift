@@ -19,40 +19,13 @@ struct RenderCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Commit to render: HEAD, a SHA, a branch, a tag, refs/..., HEAD~2. (default: HEAD)",
-                                 valueName: "rev"))
-    var revision: String = "HEAD"
-
-    @OptionGroup var repositoryOptions: RepositoryOptions
-
-    @Option(name: [.short, .customLong("namespace")],
-            help: ArgumentHelp("Namespace of the objects. (default: deployment.namespace in workflow.yaml, else \"default\")",
-                               valueName: "namespace"))
-    var namespace: String?
-
-    @Option(help: ArgumentHelp("Engine image. (default: .pipedreamer/base-image.txt in the commit's workflow directory, else in the working copy, else pipedreamer-engine:latest)",
-                               valueName: "image"))
-    var image: String?
-
-    @Option(name: .customLong("runtime-class"),
-            help: ArgumentHelp("RuntimeClass of the pods; an empty value disables it.", valueName: "name"))
-    var runtimeClass: String = "gvisor"
+    @OptionGroup var target: TargetOptions
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output format: yaml (a multi-document stream) or json (a List).", valueName: "format"))
     var output: OutputFormat = .yaml
 
     func run() throws {
-        let rendered = try runReportingErrors { () -> Rendered in
-            let repository = try repositoryOptions.open()
-            var options = RenderOptions()
-            options.revision = revision
-            options.workflow = repositoryOptions.workflowDirectory(in: repository)
-            options.currentDirectory = repositoryOptions.currentDirectory(in: repository)
-            options.namespace = namespace
-            options.image = image
-            options.runtimeClass = runtimeClass
-            return try Renderer.render(repository: repository, options: options)
-        }
+        let (_, rendered) = try target.render()
         let text = output == .yaml ? try ManifestWriter.yaml(rendered.objects) : try ManifestWriter.json(rendered.objects)
         print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         printError("rendered workflow \(WorkflowLocator.display(rendered.directory)) at commit \(rendered.commit.oid.hex); \(rendered.image.describe(commitLabel: "commit \(rendered.commit.oid.short)"))")

@@ -54,12 +54,33 @@ func printError(_ text: String) {
 
 /// Turns library errors into the CLI's messages and exit codes.
 func runReportingErrors<T>(_ body: () throws -> T) throws -> T {
+    try mapErrors(body)
+}
+
+/// The library's error types carry complete messages; print them as they are.
+func mapErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let error as GitError {
-        throw ValidationFailure(error.message)
-    } catch let error as DeployError {
-        throw ValidationFailure(error.message)
+    } catch {
+        throw userFacing(error)
+    }
+}
+
+func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        throw userFacing(error)
+    }
+}
+
+func userFacing(_ error: Error) -> Error {
+    switch error {
+    case let error as GitError: return ValidationFailure(error.message)
+    case let error as DeployError: return ValidationFailure(error.message)
+    case let error as KubeAPIError: return ValidationFailure(error.description)
+    case let error as KubeConfigError: return ValidationFailure(error.description)
+    default: return error
     }
 }
 

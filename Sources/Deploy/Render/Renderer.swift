@@ -8,6 +8,9 @@ public struct RenderOptions: Sendable {
     /// The current directory relative to the working tree's top, when inside it.
     public var currentDirectory: String?
     public var namespace: String?
+    /// The kubeconfig context's namespace: used after `-n` and `deployment.namespace`, before `default`.
+    /// `render` leaves it nil: it never reads the kubeconfig.
+    public var contextNamespace: String?
     public var image: String?
     /// RuntimeClass for the pods; empty disables it.
     public var runtimeClass = "gvisor"
@@ -24,6 +27,8 @@ public struct Rendered: Sendable {
     public let bundle: CodeBundle
     public let image: ResolvedImage
     public let namespace: String
+    /// The RuntimeClass of the pods, nil when disabled.
+    public let runtimeClass: String?
     public let objects: [KubeObject]
 }
 
@@ -41,8 +46,10 @@ public enum Renderer {
         }
         let image = try ImageResolver.resolve(flag: options.image, snapshot: snapshot, workflowDirectory: directory,
                                               workingDirectory: repository.workingDirectory)
-        let namespace = options.namespace ?? spec.namespace ?? "default"
-        try KubernetesNames.requireLabel(namespace, what: "namespace", source: options.namespace != nil ? "-n" : "deployment.namespace")
+        let namespace = KubeNamespace.resolve(flag: options.namespace, workflow: spec.namespace,
+                                              contextNamespace: options.contextNamespace)
+        let source = options.namespace != nil ? "-n" : spec.namespace != nil ? "deployment.namespace" : "the kubeconfig context"
+        try KubernetesNames.requireLabel(namespace, what: "namespace", source: source)
         let runtimeClass = options.runtimeClass.isEmpty ? nil : options.runtimeClass
         if let runtimeClass { try KubernetesNames.requireSubdomain(runtimeClass, what: "runtime class", source: "--runtime-class") }
         let cronTriggers = spec.triggers.filter { $0.kind == .cron }
@@ -53,7 +60,7 @@ public enum Renderer {
                                   runtimeClassName: runtimeClass, commit: commit.oid.hex,
                                   files: check.bundle.files, cronJobs: cronJobs, secretData: nil)
         return Rendered(commit: commit, directory: directory, spec: spec, bundle: check.bundle, image: image,
-                        namespace: namespace, objects: Manifests.build(input))
+                        namespace: namespace, runtimeClass: runtimeClass, objects: Manifests.build(input))
     }
 }
 

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Deploy
+import Foundation
+import GitShim
+
+enum DryRunMode: String, ExpressibleByArgument, CaseIterable {
+    case client, server
+}
+
+enum DeployOutput: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct DeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Deploy a workflow exactly as it stands in a commit.",
+        discussion: """
+        Order: resolve the revision, check the bundle and workflow.yaml, render, preflight (API \
+        reachable, namespace exists, permission for every verb used, runtime class exists), apply \
+        the code ConfigMap (and the Secret from the working copy's .secrets/ or .secrets.yaml), the \
+        Deployment, the Service and the CronJobs with server-side apply, prune CronJobs the spec \
+        no longer has, stamp the commit's SHA into the pod template's \
+        kubectl.kubernetes.io/restartedAt (only when it changed), then wait for the rollout. \
+        Deploying the commit that is already deployed changes nothing and restarts nothing.
+        """
+    )
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    @Option(name: .customLong("dry-run"),
+            help: ArgumentHelp("client: print what would be applied and send nothing; server: send every write with dryRun=All. (default: off)",
+                               valueName: "mode"))
+    var dryRun: DryRunMode?
+
+    @Flag(name: .customLong("no-wait"), help: "Do not wait for the rollout to finish. (default: wait)")
+    var noWait = false
+
+    @Option(help: ArgumentHelp("How long to wait for the rollout, e.g. 90s, 5m. (default: 5m)", valueName: "duration"))
+    var timeout: String = "5m"
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text (progress lines) or json (a summary object; progress goes to standard error).", valueName: "format"))
+    var output: DeployOutput = .text
+
+    func run() async throws {
+        let waitLimit = try parsedTimeout()
+        // Everything local first: a bundle over the limit fails before any request is sent.
+        let connection = try cluster.connection()
+        let (repository, rendered) = try target.render(contextNamespace: connection.namespace)
+        let secrets: SecretSource? = try mapErrors { () throws -> SecretSource? in
+            try SecretSource.load(workingDirectory: repository.workingDirectory, workflowDirectory: rendered.directory)
+        }
+        let secret = secrets.map { Manifests.secret(name: rendered.spec.name, namespace: rendered.namespace, data: $0.data) }
+        let tags = (try? repository.tags(pointingAt: rendered.commit.oid)) ?? []
+        let toStandardError = output == .json
+        let say: @Sendable (String) -> Void = { line in
+            if toStandardError { printError(line) } else { print(line) }
+        }
+        say("deploying workflow \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace) on \(connection.server.absoluteString)")
+        say(rendered.image.describe(commitLabel: "commit \(rendered.commit.oid.short)"))
+        if let secrets { say("secret \(Manifests.secretName(rendered.spec.name)): \(secrets.data.count) key\(secrets.data.count == 1 ? "" : "s") from \(secrets.origin) (values not shown)") }
+
+        if dryRun == .client {
+            // What would be applied; the Secret's values are never printed.
+            print(try ManifestWriter.yaml(rendered.objects), terminator: "")
+            return
+        }
+
+        var settings = DeploySettings()
+        settings.serverDryRun = dryRun == .server
+        settings.wait = !noWait
+        settings.timeout = waitLimit
+        let result = try await withClient(cluster, connection) { client in
+            try await mapErrors {
+                try await Preflight(api: client, warn: { printError("Warning: \($0)") })
+                    .run(namespace: rendered.namespace, runtimeClass: rendered.runtimeClass, withSecret: secret != nil)
+                return try await Deployer(api: client, say: say).deploy(rendered, secret: secret, settings: settings)
+            }
+        }
+        let changed = result.objects.contains { $0.outcome != .unchanged } || result.restarted
+        let summary = "deployed \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace)"
+            + (settings.serverDryRun ? " (server dry run, nothing persisted)" : changed ? "" : "; it was already deployed, nothing changed")
+        if output == .json {
+            print(try jsonSummary(rendered, result, tags: tags, dryRun: settings.serverDryRun))
+        } else {
+            print(summary)
+        }
+    }
+
+    func parsedTimeout() throws -> Duration {
+        do {
+            guard let duration = try KubeRequestTimeout.parse(timeout), duration > .zero else {
+                throw ValidationError("--timeout must be a positive duration such as 90s or 5m")
+            }
+            return duration
+        } catch is KubeConfigError {
+            throw ValidationError("--timeout: '\(timeout)' is not a duration; write it like 90s, 5m or 1h")
+        }
+    }
+
+    func jsonSummary(_ rendered: Rendered, _ result: DeployResult, tags: [String], dryRun: Bool) throws -> String {
+        var rollout: JSONValue = .null
+        switch result.rollout {
+        case .complete(let message)?: rollout = .object(["state": .string("complete"), "message": .string(message)])
+        case .waiting(let message)?: rollout = .object(["state": .string("waiting"), "message": .string(message)])
+        case .failed(let message)?: rollout = .object(["state": .string("failed"), "message": .string(message)])
+        case nil: rollout = .null
+        }
+        let summary = JSONValue.object([
+            "workflow": .string(rendered.spec.name),
+            "namespace": .string(rendered.namespace),
+            "commit": .string(rendered.commit.oid.hex),
+            "tags": .array(tags.map(JSONValue.string)),
+            "image": .string(rendered.image.image),
+            "dryRun": .bool(dryRun),
+            "restarted": .bool(result.restarted),
+            "objects": .array(result.objects.map { .object(["object": .string($0.reference), "result": .string($0.outcome.rawValue)]) }),
+            "rollout": rollout,
+        ])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(summary), as: UTF8.self)
+    }
+}

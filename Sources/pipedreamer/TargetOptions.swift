@@ -1,0 +1,41 @@
+import ArgumentParser
+import Deploy
+import GitShim
+
+/// Which commit and workflow, and how its objects are shaped: shared by render, deploy and diff.
+struct TargetOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Commit: HEAD, a SHA, a branch, a tag, refs/..., HEAD~2. (default: HEAD)",
+                                 valueName: "rev"))
+    var revision: String = "HEAD"
+
+    @OptionGroup var repositoryOptions: RepositoryOptions
+
+    @Option(name: [.short, .customLong("namespace")],
+            help: ArgumentHelp("Namespace of the objects. (default: deployment.namespace in workflow.yaml, else the kubeconfig context's namespace for cluster commands, else \"default\")",
+                               valueName: "namespace"))
+    var namespace: String?
+
+    @Option(help: ArgumentHelp("Engine image. (default: .pipedreamer/base-image.txt in the commit's workflow directory, else in the working copy, else pipedreamer-engine:latest)",
+                               valueName: "image"))
+    var image: String?
+
+    @Option(name: .customLong("runtime-class"),
+            help: ArgumentHelp("RuntimeClass of the pods; an empty value disables it.", valueName: "name"))
+    var runtimeClass: String = "gvisor"
+
+    /// Renders the chosen workflow at the chosen commit; no network access.
+    func render(contextNamespace: String? = nil) throws -> (Repository, Rendered) {
+        try mapErrors {
+            let repository = try repositoryOptions.open()
+            var options = RenderOptions()
+            options.revision = revision
+            options.workflow = repositoryOptions.workflowDirectory(in: repository)
+            options.currentDirectory = repositoryOptions.currentDirectory(in: repository)
+            options.namespace = namespace
+            options.contextNamespace = contextNamespace
+            options.image = image
+            options.runtimeClass = runtimeClass
+            return (repository, try Renderer.render(repository: repository, options: options))
+        }
+    }
+}
