@@ -41,6 +41,8 @@ struct APIResponse: Sendable {
     var status: Int
     var headers: [(String, String)] = [("Content-Type", "application/json")]
     var body: Data
+    /// Set when the answer is a stream of watch events instead of a body.
+    var watch: WatchRequest?
 
     init(status: Int, json: JSON, headers: [(String, String)] = []) {
         self.status = status

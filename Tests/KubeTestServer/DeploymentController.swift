@@ -42,6 +42,7 @@ extension ServerCore {
             if replicas == 0 { status["readyReplicas"] = nil; status["availableReplicas"] = nil }
         }
         store.setStatus(key, status)
+        deliverEvents()
     }
 
     private func condition(_ type: String, _ value: Bool, _ reason: String, _ message: String, _ now: String) -> JSON {

@@ -11,6 +11,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private let core: ServerCore
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
+    private var watchID: Int?
 
     init(core: ServerCore) { self.core = core }
 
@@ -75,6 +76,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func write(context: ChannelHandlerContext, head: HTTPRequestHead, response: APIResponse) {
+        if let watch = response.watch { return stream(context: context, head: head, watch: watch) }
         var headers = HTTPHeaders(response.headers)
         headers.add(name: "Content-Length", value: String(response.body.count))
         headers.add(name: "Audit-Id", value: UUID().uuidString.lowercased())
@@ -88,6 +90,38 @@ final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    /// A watch: a chunked body of one JSON event per line until `timeoutSeconds` or the client leaves.
+    private func stream(context: ChannelHandlerContext, head: HTTPRequestHead, watch: WatchRequest) {
+        var headers = HTTPHeaders([("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")])
+        headers.add(name: "Audit-Id", value: UUID().uuidString.lowercased())
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let id = core.openWatch(watch) { frame in
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                guard context.channel.isActive else { return }
+                context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: frame)))), promise: nil)
+            }
+        }
+        watchID = id
+        if let seconds = watch.timeoutSeconds {
+            eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+                let (handler, context) = loopBound.value
+                guard handler.watchID == id else { return }
+                handler.core.closeWatch(id)
+                handler.watchID = nil
+                context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let watchID { core.closeWatch(watchID) }
+        watchID = nil
+        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

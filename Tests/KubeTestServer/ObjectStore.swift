@@ -20,9 +20,20 @@ struct StoredObject: Sendable {
     }
 }
 
-/// The objects, the global resourceVersion counter and the clock; not thread-safe (the server locks around it).
+/// One change, as a watch reports it.
+struct WatchEvent: Sendable {
+    let resourceVersion: Int
+    let type: String
+    let key: ObjectKey
+    let object: JSON
+}
+
+/// The objects, the global resourceVersion counter, the recent changes (for watches) and the clock;
+/// not thread-safe (the server locks around it). A value, so a dry run works on a discarded copy.
 struct ObjectStore: Sendable {
     private(set) var objects: [ObjectKey: StoredObject] = [:]
+    private(set) var events: [WatchEvent] = []
+    static let eventHistory = 5000
     private var lastResourceVersion = 1000
     private var uidCounter = 0
 
@@ -32,6 +43,12 @@ struct ObjectStore: Sendable {
     }
 
     var currentResourceVersion: String { String(lastResourceVersion) }
+    var lastEventVersion: Int { lastResourceVersion }
+
+    private mutating func emit(_ type: String, _ key: ObjectKey, _ stored: StoredObject) {
+        events.append(WatchEvent(resourceVersion: lastResourceVersion, type: type, key: key, object: stored.rendered))
+        if events.count > ObjectStore.eventHistory { events.removeFirst(events.count - ObjectStore.eventHistory) }
+    }
 
     mutating func newUID() -> String {
         uidCounter += 1
@@ -69,6 +86,7 @@ struct ObjectStore: Sendable {
         if key.resource.tracksGeneration { object.set(["metadata", "generation"], 1) }
         let stored = StoredObject(object: object, managers: managers)
         objects[key] = stored
+        emit("ADDED", key, stored)
         return stored
     }
 
@@ -88,6 +106,7 @@ struct ObjectStore: Sendable {
         object.set(["metadata", "resourceVersion"], .string(nextResourceVersion()))
         let stored = StoredObject(object: object, managers: managers)
         objects[key] = stored
+        emit("MODIFIED", key, stored)
         return (stored, true)
     }
 
@@ -97,10 +116,14 @@ struct ObjectStore: Sendable {
         stored.object["status"] = status
         stored.object.set(["metadata", "resourceVersion"], .string(nextResourceVersion()))
         objects[key] = stored
+        emit("MODIFIED", key, stored)
     }
 
     @discardableResult
     mutating func delete(_ key: ObjectKey) -> StoredObject? {
-        objects.removeValue(forKey: key)
+        guard var stored = objects.removeValue(forKey: key) else { return nil }
+        stored.object.set(["metadata", "resourceVersion"], .string(nextResourceVersion()))
+        emit("DELETED", key, stored)
+        return stored
     }
 }

@@ -7,14 +7,10 @@ extension ServerCore {
         return APIResponse(status: 200, json: stored.rendered)
     }
 
-    func list(_ request: APIRequest, target: ResourceTarget) -> APIResponse {
-        let requirements = request.parameter("labelSelector").flatMap(LabelSelector.parse) ?? []
+    func list(target: ResourceTarget, filter: ObjectFilter) -> APIResponse {
         let items = store.list(target.resource, namespace: target.resource.namespaced ? target.namespace : nil)
             .map(\.rendered)
-            .filter { item in
-                let labels = (item.value(at: ["metadata", "labels"])?.object ?? [:]).compactMapValues(\.string)
-                return requirements.allSatisfy { $0.matches(labels) }
-            }
+            .filter(filter.matches)
         let list: JSON = ["kind": .string(target.resource.kind + "List"), "apiVersion": .string(target.resource.apiVersion),
                           "metadata": ["resourceVersion": .string(store.currentResourceVersion)], "items": .array(items)]
         return APIResponse(status: 200, json: list)

@@ -13,6 +13,8 @@ final class ServerCore: @unchecked Sendable {
     /// Pod-template hashes each Deployment has had, in order: the rollouts.
     var templates: [ObjectKey: [String]] = [:]
     var neverAvailable: Set<ObjectKey> = []
+    var watchers: [Int: Watcher] = [:]
+    var nextWatchID = 0
     /// Runs the deployment controller later; set by the transport.
     var schedule: @Sendable (_ milliseconds: Int, _ work: @escaping @Sendable () -> Void) -> Void = { _, work in work() }
 
@@ -89,7 +91,10 @@ final class ServerCore: @unchecked Sendable {
         if let response = Discovery.respond(request, core: self) { return (response, user.name) }
         guard let target = ResourceTarget.parse(request.path) else { return (APIResponse(error: .pathNotFound), user.name) }
         do {
-            return (try withLock { try dispatch(request, target: target, user: user) }, user.name)
+            return (try withLock {
+                defer { deliverEvents() }
+                return try dispatch(request, target: target, user: user)
+            }, user.name)
         } catch let error as StatusError {
             return (APIResponse(error: error), user.name)
         } catch {
@@ -116,7 +121,14 @@ final class ServerCore: @unchecked Sendable {
             throw StatusError.unsupportedMediaType(request.contentType, supported: ["application/json"])
         }
         switch (request.method, target.name) {
-        case ("GET", nil): return list(request, target: target)
+        case ("GET", nil):
+            let filter = try ObjectFilter(request)
+            guard ["true", "1"].contains(request.parameter("watch") ?? "") else { return list(target: target, filter: filter) }
+            var response = APIResponse(status: 200, json: .null)
+            response.watch = WatchRequest(resource: resource, namespace: resource.namespaced ? target.namespace : nil, filter: filter,
+                                          resourceVersion: request.parameter("resourceVersion"),
+                                          timeoutSeconds: request.parameter("timeoutSeconds").flatMap { Int($0) })
+            return response
         case ("GET", _): return try get(target)
         case ("POST", nil): return try create(request, target: target, user: user)
         case ("PUT", .some): return try replace(request, target: target, user: user)
@@ -128,7 +140,7 @@ final class ServerCore: @unchecked Sendable {
 
     func verb(_ request: APIRequest, _ target: ResourceTarget) -> String {
         switch request.method {
-        case "GET": target.name == nil ? (request.parameter("watch") == "true" ? "watch" : "list") : "get"
+        case "GET": target.name == nil ? (["true", "1"].contains(request.parameter("watch") ?? "") ? "watch" : "list") : "get"
         case "POST": "create"
         case "PUT": "update"
         case "PATCH": "patch"
