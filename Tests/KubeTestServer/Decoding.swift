@@ -3,12 +3,15 @@ import Foundation
 /// Turning a request body into a stored object the way the real decoder and registry do:
 /// type checks, base64 data, and the defaults clients rely on.
 enum Decoding {
-    static func object(_ body: Data, as resource: Resource) throws -> JSON {
+    static func object(_ body: Data, as resource: Resource, yaml: Bool = false) throws -> JSON {
         let parsed: JSON
         do {
             parsed = try JSON.parse(body)
         } catch {
-            throw StatusError.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
+            guard yaml, let document = try? YAMLBody.parse(String(decoding: body, as: UTF8.self)) else {
+                throw StatusError.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
+            }
+            parsed = document
         }
         guard case .object = parsed else {
             throw StatusError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): cannot unmarshal into an object")

@@ -62,7 +62,7 @@ extension ServerCore {
     }
 
     private func apply(_ request: APIRequest, target: ResourceTarget, key: ObjectKey, user: UserInfo) throws -> APIResponse {
-        var applied = try Decoding.object(request.body, as: target.resource)
+        var applied = try Decoding.object(request.body, as: target.resource, yaml: true)
         try checkIdentity(&applied, target: target, creating: false)
         let manager = FieldManager(name: request.parameter("fieldManager") ?? "", operation: "Apply",
                                    apiVersion: target.resource.apiVersion)

@@ -145,4 +145,27 @@ import Testing
             #expect(reply.message == "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml")
         }
     }
+
+    @Test func aYAMLApplyBodyIsRead() async throws {
+        try await withServer { server, http in
+            let yaml = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: hello-code
+                  annotations:
+                    pipedreamer.dev/commit: "0123"
+                data:
+                  workflow.yaml: |
+                    name: hello
+                  port: "8080"
+                """
+            let reply = try await http.send("PATCH", path + "?fieldManager=pipedreamer", raw: Data(yaml.utf8),
+                                            contentType: "application/apply-patch+yaml")
+            #expect(reply.status == 201)
+            let stored = server.object(.configMaps, namespace: "default", name: "hello-code")
+            #expect(stored?["data"] == ["workflow.yaml": "name: hello\n", "port": "8080"])
+            #expect(stored?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"]) == "0123")
+        }
+    }
 }
