@@ -4,6 +4,8 @@ import Foundation
 /// behaves like a single linearizable etcd-backed apiserver.
 final class ServerCore: @unchecked Sendable {
     let configuration: KubeTestServer.Configuration
+    /// The apiserver's `MaxRequestBodyBytes` (3 MiB).
+    static let maxRequestBytes = 3 * 1024 * 1024
     private let lock = NSLock()
     var store = ObjectStore()
     var policy: AccessPolicy
@@ -87,6 +89,10 @@ final class ServerCore: @unchecked Sendable {
         case .none:
             if publicPaths.contains(request.path) { return (Discovery.respond(request, core: self) ?? APIResponse(error: .pathNotFound), nil) }
             return (APIResponse(error: .unauthorized), nil)
+        }
+        if request.body.count > ServerCore.maxRequestBytes {
+            return (APIResponse(error: StatusError(code: 413, reason: "RequestEntityTooLarge",
+                                                   message: "Request entity too large: limit is \(ServerCore.maxRequestBytes)")), user.name)
         }
         if let response = Discovery.respond(request, core: self) { return (response, user.name) }
         guard let target = ResourceTarget.parse(request.path) else { return (APIResponse(error: .pathNotFound), user.name) }

@@ -150,4 +150,13 @@ import Testing
             #expect(apps == ["deployments", "deployments/status", "replicasets"])
         }
     }
+
+    @Test func bodiesOver3MiBAreTooLarge() async throws {
+        try await withServer { _, http in
+            let value = String(repeating: "a", count: 3 * 1024 * 1024)
+            let reply = try await http.post(Fixture.configMaps, Fixture.configMap("huge", data: ["a": .string(value)]))
+            #expect(reply.status == 413)
+            #expect(reply.message == "Request entity too large: limit is 3145728")
+        }
+    }
 }
