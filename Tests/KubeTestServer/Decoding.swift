@@ -1,0 +1,84 @@
+import Foundation
+
+/// Turning a request body into a stored object the way the real decoder and registry do:
+/// type checks, base64 data, and the defaults clients rely on.
+enum Decoding {
+    static func object(_ body: Data, as resource: Resource, yaml: Bool = false) throws -> JSON {
+        let parsed: JSON
+        do {
+            parsed = try JSON.parse(body)
+        } catch {
+            guard yaml, let document = try? YAMLBody.parse(String(decoding: body, as: UTF8.self)) else {
+                throw StatusError.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
+            }
+            parsed = document
+        }
+        guard case .object = parsed else {
+            throw StatusError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): cannot unmarshal into an object")
+        }
+        if let apiVersion = parsed["apiVersion"]?.string, apiVersion != resource.apiVersion {
+            throw StatusError.badRequest("the API version in the data (\(apiVersion)) does not match the expected API version (\(resource.apiVersion))")
+        }
+        if let kind = parsed["kind"]?.string, kind != resource.kind {
+            throw StatusError.badRequest("\(kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): no kind \"\(kind)\" is registered for version \"\(resource.apiVersion)\"")
+        }
+        var object = parsed
+        object["apiVersion"] = .string(resource.apiVersion)
+        object["kind"] = .string(resource.kind)
+        for field in base64Fields(resource) {
+            for (_, value) in object[field]?.object ?? [:] {
+                if let problem = base64Problem(value.string ?? "") {
+                    throw StatusError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): \(problem)")
+                }
+            }
+        }
+        return object
+    }
+
+    static func base64Fields(_ resource: Resource) -> [String] {
+        switch resource {
+        case .secrets: ["data"]
+        case .configMaps: ["binaryData"]
+        default: []
+        }
+    }
+
+    /// Go's `illegal base64 data at input byte N`, nil when the text decodes.
+    static func base64Problem(_ text: String) -> String? {
+        if Data(base64Encoded: text) != nil { return nil }
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        for (index, c) in text.enumerated() where !alphabet.contains(c) && c != "=" {
+            return "illegal base64 data at input byte \(index)"
+        }
+        return "illegal base64 data at input byte \(text.count - text.count % 4)"
+    }
+
+    /// What the registry does before validation: Secret `stringData` folds into `data`, types default.
+    static func normalize(_ object: JSON, as resource: Resource) -> JSON {
+        var object = object
+        switch resource {
+        case .secrets:
+            if let strings = object["stringData"]?.object {
+                var data = object["data"]?.object ?? [:]
+                for (key, value) in strings { data[key] = .string(Data((value.string ?? "").utf8).base64EncodedString()) }
+                object["data"] = .object(data)
+                object["stringData"] = nil
+            }
+            if object["type"] == nil { object["type"] = "Opaque" }
+        case .services:
+            if object.value(at: ["spec", "type"]) == nil { object.set(["spec", "type"], "ClusterIP") }
+            if var ports = object.value(at: ["spec", "ports"])?.array {
+                for index in ports.indices {
+                    if ports[index]["protocol"] == nil { ports[index]["protocol"] = "TCP" }
+                    if ports[index]["targetPort"] == nil { ports[index]["targetPort"] = ports[index]["port"] }
+                }
+                object.set(["spec", "ports"], .array(ports))
+            }
+        case .deployments:
+            if object["spec"] != nil && object.value(at: ["spec", "replicas"]) == nil { object.set(["spec", "replicas"], 1) }
+        default:
+            break
+        }
+        return object
+    }
+}

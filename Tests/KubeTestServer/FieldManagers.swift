@@ -1,0 +1,109 @@
+/// Who manages which fields of an object (`metadata.managedFields`), and how apply and update
+/// move ownership, following structured-merge-diff's rules on a set of leaf paths.
+struct FieldManager: Hashable, Sendable {
+    let name: String
+    /// `Apply` or `Update`.
+    let operation: String
+    let apiVersion: String
+
+    var identifier: String { "\(name)|\(operation)|\(operation == "Apply" ? "" : apiVersion)" }
+
+    /// How conflicts name a manager: appliers by name, updaters with their API version.
+    var printed: String {
+        operation == "Update" ? "\(FieldError.goQuote(name)) using \(apiVersion)" : FieldError.goQuote(name)
+    }
+
+    func sameIdentity(_ other: FieldManager) -> Bool { identifier == other.identifier }
+}
+
+struct ManagedEntry: Sendable, Equatable {
+    var manager: FieldManager
+    var fields: Set<FieldPath>
+    var time: String
+
+    var json: JSON {
+        ["manager": .string(manager.name), "operation": .string(manager.operation),
+         "apiVersion": .string(manager.apiVersion), "time": .string(time),
+         "fieldsType": "FieldsV1", "fieldsV1": FieldPath.fieldsV1(fields)]
+    }
+}
+
+struct FieldConflict: Sendable {
+    let manager: FieldManager
+    let path: FieldPath
+}
+
+enum Ownership {
+    /// Fields no manager owns: identity, bookkeeping and status of the main resource.
+    static func trackedContent(_ object: JSON) -> JSON {
+        var content = object
+        for key in ["apiVersion", "kind", "status"] { content[key] = nil }
+        var metadata = content["metadata"]?.object ?? [:]
+        for key in ["name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields",
+                    "selfLink", "deletionTimestamp"] { metadata[key] = nil }
+        content["metadata"] = metadata.isEmpty ? nil : .object(metadata)
+        return content
+    }
+
+    /// An Update (create, PUT, non-apply patch): the updater takes what changed; removed fields leave everyone.
+    static func update(_ entries: [ManagedEntry], old: JSON?, new: JSON, by manager: FieldManager, now: String) -> [ManagedEntry] {
+        let oldContent = old.map(trackedContent) ?? .object([:])
+        let newContent = trackedContent(new)
+        let oldLeaves = FieldPath.leaves(of: oldContent)
+        let newLeaves = FieldPath.leaves(of: newContent)
+        let changed = newLeaves.filter { !oldLeaves.contains($0) || $0.lookup(in: oldContent) != $0.lookup(in: newContent) }
+        let removed = oldLeaves.subtracting(newLeaves)
+        if changed.isEmpty && removed.isEmpty { return entries }
+        var result = entries.map { entry -> ManagedEntry in
+            var entry = entry
+            if !entry.manager.sameIdentity(manager) { entry.fields.subtract(changed) }
+            entry.fields.subtract(removed)
+            return entry
+        }
+        if let index = result.firstIndex(where: { $0.manager.sameIdentity(manager) }) {
+            result[index].fields.formUnion(changed)
+            result[index].time = now
+        } else {
+            result.append(ManagedEntry(manager: manager, fields: Set(changed), time: now))
+        }
+        return result.filter { !$0.fields.isEmpty }
+    }
+
+    /// Server-side apply of `applied` over `live` by `manager`. Returns the merged object and the new
+    /// ownership, or the conflicts with other managers when not forced.
+    static func apply(live: JSON, entries: [ManagedEntry], applied: JSON, by manager: FieldManager, force: Bool,
+                      now: String) -> Result<(JSON, [ManagedEntry]), StatusError> {
+        let appliedContent = trackedContent(applied)
+        let liveContent = trackedContent(live)
+        let appliedLeaves = FieldPath.leaves(of: appliedContent)
+        var entries = entries
+        var conflicts: [FieldConflict] = []
+        for (index, entry) in entries.enumerated() where !entry.manager.sameIdentity(manager) {
+            for path in entry.fields.intersection(appliedLeaves).sorted() {
+                if case .key = path.elements.last { continue }
+                guard let liveValue = path.lookup(in: liveContent), liveValue != path.lookup(in: appliedContent) else { continue }
+                conflicts.append(FieldConflict(manager: entry.manager, path: path))
+                if force { entries[index].fields.remove(path) }
+            }
+        }
+        if !conflicts.isEmpty && !force { return .failure(.applyConflict(conflicts)) }
+
+        let previous = entries.first { $0.manager.sameIdentity(manager) }?.fields ?? []
+        let ownedByOthers = entries.filter { !$0.manager.sameIdentity(manager) }.reduce(into: Set<FieldPath>()) { $0.formUnion($1.fields) }
+        var merged = live
+        // Fields this manager applied before and no longer applies go, unless someone else still holds them.
+        for path in previous.subtracting(appliedLeaves).sorted().reversed() where !ownedByOthers.contains(path) {
+            let inside = FieldPath(path.elements)
+            if ownedByOthers.contains(where: { $0.elements.starts(with: inside.elements) && $0 != path }) { continue }
+            inside.remove(from: &merged)
+        }
+        merged = Merge.applyMerge(merged, appliedContent)
+        if let index = entries.firstIndex(where: { $0.manager.sameIdentity(manager) }) {
+            if entries[index].fields != appliedLeaves { entries[index].time = now }
+            entries[index].fields = appliedLeaves
+        } else {
+            entries.append(ManagedEntry(manager: manager, fields: appliedLeaves, time: now))
+        }
+        return .success((merged, entries.filter { !$0.fields.isEmpty }))
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Where a stored object lives.
+struct ObjectKey: Hashable, Sendable {
+    let resource: Resource
+    let namespace: String?
+    let name: String
+}
+
+/// One stored object and its field ownership (rendered as `metadata.managedFields`).
+struct StoredObject: Sendable {
+    var object: JSON
+    var managers: [ManagedEntry]
+
+    /// The object as the API returns it.
+    var rendered: JSON {
+        var out = object
+        if !managers.isEmpty { out.set(["metadata", "managedFields"], .array(managers.map(\.json))) }
+        return out
+    }
+}
+
+/// One change, as a watch reports it.
+struct WatchEvent: Sendable {
+    let resourceVersion: Int
+    let type: String
+    let key: ObjectKey
+    let object: JSON
+}
+
+/// The objects, the global resourceVersion counter, the recent changes (for watches) and the clock;
+/// not thread-safe (the server locks around it). A value, so a dry run works on a discarded copy.
+struct ObjectStore: Sendable {
+    private(set) var objects: [ObjectKey: StoredObject] = [:]
+    private(set) var events: [WatchEvent] = []
+    static let eventHistory = 5000
+    private var lastResourceVersion = 1000
+    private var uidCounter = 0
+
+    mutating func nextResourceVersion() -> String {
+        lastResourceVersion += 1
+        return String(lastResourceVersion)
+    }
+
+    var currentResourceVersion: String { String(lastResourceVersion) }
+    var lastEventVersion: Int { lastResourceVersion }
+
+    private mutating func emit(_ type: String, _ key: ObjectKey, _ stored: StoredObject) {
+        events.append(WatchEvent(resourceVersion: lastResourceVersion, type: type, key: key, object: stored.rendered))
+        if events.count > ObjectStore.eventHistory { events.removeFirst(events.count - ObjectStore.eventHistory) }
+    }
+
+    mutating func newUID() -> String {
+        uidCounter += 1
+        let random = UUID().uuidString.lowercased()
+        return String(random.dropLast(12)) + String(format: "%012x", uidCounter)
+    }
+
+    static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+
+    subscript(key: ObjectKey) -> StoredObject? {
+        get { objects[key] }
+        set { objects[key] = newValue }
+    }
+
+    func list(_ resource: Resource, namespace: String?) -> [StoredObject] {
+        objects.filter { $0.key.resource == resource && (namespace == nil || $0.key.namespace == namespace) }
+            .sorted { ($0.key.namespace ?? "", $0.key.name) < ($1.key.namespace ?? "", $1.key.name) }
+            .map(\.value)
+    }
+
+    func namespaceExists(_ name: String) -> Bool {
+        objects[ObjectKey(resource: .namespaces, namespace: nil, name: name)] != nil
+    }
+
+    /// Stores a new object with the bookkeeping the registry adds on create.
+    mutating func create(_ key: ObjectKey, object: JSON, managers: [ManagedEntry]) -> StoredObject {
+        var object = object
+        object.set(["metadata", "uid"], .string(newUID()))
+        object.set(["metadata", "creationTimestamp"], .string(ObjectStore.now()))
+        object.set(["metadata", "resourceVersion"], .string(nextResourceVersion()))
+        if key.resource.tracksGeneration { object.set(["metadata", "generation"], 1) }
+        let stored = StoredObject(object: object, managers: managers)
+        objects[key] = stored
+        emit("ADDED", key, stored)
+        return stored
+    }
+
+    /// Replaces an object, keeping identity and bumping resourceVersion (and generation when spec changed)
+    /// only if something changed. Returns the stored object and whether it was written.
+    mutating func update(_ key: ObjectKey, object: JSON, managers: [ManagedEntry]) -> (StoredObject, Bool) {
+        guard let old = objects[key] else { return (create(key, object: object, managers: managers), true) }
+        var object = object
+        for field in ["uid", "creationTimestamp", "resourceVersion", "generation"] {
+            object.set(["metadata", field], old.object.value(at: ["metadata", field]))
+        }
+        if old.object["status"] != nil { object["status"] = old.object["status"] } else { object["status"] = nil }
+        if object == old.object && managers == old.managers { return (old, false) }
+        if key.resource.tracksGeneration && object["spec"] != old.object["spec"] {
+            object.set(["metadata", "generation"], .int((old.object.value(at: ["metadata", "generation"])?.int ?? 1) + 1))
+        }
+        object.set(["metadata", "resourceVersion"], .string(nextResourceVersion()))
+        let stored = StoredObject(object: object, managers: managers)
+        objects[key] = stored
+        emit("MODIFIED", key, stored)
+        return (stored, true)
+    }
+
+    /// Writes status only (the controllers' subresource); bumps resourceVersion when it changed.
+    mutating func setStatus(_ key: ObjectKey, _ status: JSON) {
+        guard var stored = objects[key], stored.object["status"] != status else { return }
+        stored.object["status"] = status
+        stored.object.set(["metadata", "resourceVersion"], .string(nextResourceVersion()))
+        objects[key] = stored
+        emit("MODIFIED", key, stored)
+    }
+
+    @discardableResult
+    mutating func delete(_ key: ObjectKey) -> StoredObject? {
+        guard var stored = objects.removeValue(forKey: key) else { return nil }
+        stored.object.set(["metadata", "resourceVersion"], .string(nextResourceVersion()))
+        emit("DELETED", key, stored)
+        return stored
+    }
+}

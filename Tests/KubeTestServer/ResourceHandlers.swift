@@ -1,0 +1,129 @@
+import Foundation
+
+/// GET, LIST, POST, PUT and DELETE on stored objects. Called with the lock held.
+extension ServerCore {
+    func get(_ target: ResourceTarget) throws -> APIResponse {
+        guard let key = target.key, let stored = store[key] else { throw StatusError.notFound(target.resource, target.name ?? "") }
+        return APIResponse(status: 200, json: stored.rendered)
+    }
+
+    func list(target: ResourceTarget, filter: ObjectFilter) -> APIResponse {
+        let items = store.list(target.resource, namespace: target.resource.namespaced ? target.namespace : nil)
+            .map(\.rendered)
+            .filter(filter.matches)
+        let list: JSON = ["kind": .string(target.resource.kind + "List"), "apiVersion": .string(target.resource.apiVersion),
+                          "metadata": ["resourceVersion": .string(store.currentResourceVersion)], "items": .array(items)]
+        return APIResponse(status: 200, json: list)
+    }
+
+    /// The manager an Update is recorded under: `fieldManager`, else the user agent's program name.
+    func updateManager(_ request: APIRequest, _ resource: Resource) -> FieldManager {
+        let agent = request.header("User-Agent").map { String($0.split(separator: "/").first ?? "") } ?? ""
+        let name = request.parameter("fieldManager") ?? (agent.isEmpty ? "unknown" : agent)
+        return FieldManager(name: name, operation: "Update", apiVersion: resource.apiVersion)
+    }
+
+    /// Checks body identity against the URL the way the registry does.
+    func checkIdentity(_ object: inout JSON, target: ResourceTarget, creating: Bool) throws {
+        let resource = target.resource
+        if resource.namespaced {
+            let bodyNamespace = object.value(at: ["metadata", "namespace"])?.string ?? ""
+            if !bodyNamespace.isEmpty && bodyNamespace != target.namespace {
+                throw StatusError.badRequest(creating
+                    ? "the namespace of the provided object does not match the namespace sent on the request"
+                    : "the namespace of the object (\(bodyNamespace)) does not match the namespace on the request (\(target.namespace ?? ""))")
+            }
+            object.set(["metadata", "namespace"], target.namespace.map(JSON.string))
+        }
+        if let name = target.name {
+            let bodyName = object.value(at: ["metadata", "name"])?.string ?? ""
+            if bodyName.isEmpty {
+                object.set(["metadata", "name"], .string(name))
+            } else if bodyName != name {
+                throw StatusError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+            }
+        }
+    }
+
+    func validate(_ object: JSON, _ resource: Resource) throws {
+        let errors = Validation.validate(object, as: resource)
+        guard errors.isEmpty else {
+            throw StatusError.invalid(kind: resource.kind, group: resource.group,
+                                      name: object.value(at: ["metadata", "name"])?.string ?? "", errors)
+        }
+    }
+
+    func requireNamespace(_ target: ResourceTarget) throws {
+        if target.resource.namespaced, let namespace = target.namespace, !store.namespaceExists(namespace) {
+            throw StatusError.namespaceNotFound(namespace)
+        }
+    }
+
+    func create(_ request: APIRequest, target: ResourceTarget, user: UserInfo) throws -> APIResponse {
+        var object = Decoding.normalize(try Decoding.object(request.body, as: target.resource), as: target.resource)
+        try checkIdentity(&object, target: target, creating: true)
+        object["status"] = target.resource == .namespaces ? JSON.object(["phase": "Active"]) : nil
+        if let metadata = object["metadata"]?.object {
+            object["metadata"] = .object(metadata.filter { !["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"].contains($0.key) })
+        }
+        let name = object.value(at: ["metadata", "name"])?.string ?? ""
+        try validate(object, target.resource)
+        try requireNamespace(target)
+        let key = ObjectKey(resource: target.resource, namespace: target.resource.namespaced ? target.namespace : nil, name: name)
+        if store[key] != nil { throw StatusError.alreadyExists(target.resource, name) }
+        let managers = Ownership.update([], old: nil, new: object, by: updateManager(request, target.resource), now: ObjectStore.now())
+        return commit(request) { store in
+            let stored = store.create(key, object: object, managers: managers)
+            return (stored, true, 201)
+        }
+    }
+
+    func replace(_ request: APIRequest, target: ResourceTarget, user: UserInfo) throws -> APIResponse {
+        guard let key = target.key else { throw StatusError.pathNotFound }
+        var object = Decoding.normalize(try Decoding.object(request.body, as: target.resource), as: target.resource)
+        try checkIdentity(&object, target: target, creating: false)
+        guard let existing = store[key] else { throw StatusError.notFound(target.resource, key.name) }
+        if let version = object.value(at: ["metadata", "resourceVersion"])?.string, !version.isEmpty,
+           version != existing.object.value(at: ["metadata", "resourceVersion"])?.string {
+            throw StatusError.modified(target.resource, key.name)
+        }
+        object.set(["metadata", "managedFields"], nil)
+        try validate(object, target.resource)
+        let managers = Ownership.update(existing.managers, old: existing.object, new: object,
+                                        by: updateManager(request, target.resource), now: ObjectStore.now())
+        return commit(request) { store in
+            let (stored, changed) = store.update(key, object: object, managers: managers)
+            return (stored, changed, 200)
+        }
+    }
+
+    func delete(_ request: APIRequest, target: ResourceTarget) throws -> APIResponse {
+        guard let key = target.key, let existing = store[key] else { throw StatusError.notFound(target.resource, target.name ?? "") }
+        if !request.isDryRun {
+            store.delete(key)
+            templates[key] = nil
+            if target.resource == .namespaces {
+                for other in store.objects.keys where other.namespace == key.name { store.delete(other) }
+            }
+        }
+        let uid = existing.object.value(at: ["metadata", "uid"]) ?? .null
+        var details = StatusError.details(name: key.name, group: target.resource.group, kind: target.resource.plural)
+        details["uid"] = uid
+        let status: JSON = ["kind": "Status", "apiVersion": "v1", "metadata": .object([:]), "status": "Success", "details": details]
+        return APIResponse(status: 200, json: status)
+    }
+
+    /// Writes through `body` unless `dryRun=All`, then lets the deployment controller react.
+    func commit(_ request: APIRequest, _ body: (inout ObjectStore) -> (StoredObject, Bool, Int)) -> APIResponse {
+        var scratch = store
+        let (stored, changed, status) = body(&scratch)
+        if !request.isDryRun {
+            store = scratch
+            if changed, let name = stored.object.value(at: ["metadata", "name"])?.string,
+               stored.object["kind"]?.string == "Deployment" {
+                deploymentChanged(ObjectKey(resource: .deployments, namespace: stored.object.value(at: ["metadata", "namespace"])?.string, name: name))
+            }
+        }
+        return APIResponse(status: status, json: stored.rendered)
+    }
+}

@@ -1,2 +1,0 @@
-import KubeTestServer
-print("\(KubeTestServerInfo.name): not yet runnable")

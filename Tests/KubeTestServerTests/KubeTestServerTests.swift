@@ -1,2 +1,0 @@
-// The test API server's own tests land with it.
-import Testing

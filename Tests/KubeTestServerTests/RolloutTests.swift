@@ -1,0 +1,104 @@
+import Foundation
+import KubeTestServer
+import Testing
+
+/// Strategic-merge restarts, generation bookkeeping and the simulated deployment controller.
+@Suite struct RolloutTests {
+    let path = Fixture.deployments + "/hello"
+    let restart: JSON = ["spec": ["template": ["metadata": ["annotations": ["kubectl.kubernetes.io/restartedAt": "abc123"]]]]]
+
+    @Test func restartPatchBumpsGenerationAndRolloutsOnce() async throws {
+        try await withServer { server, http in
+            _ = try await http.apply(path, Fixture.deployment("hello"))
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 1)
+            let reply = try await http.strategicPatch(path, restart)
+            #expect(reply.status == 200)
+            #expect(reply.json.value(at: ["metadata", "generation"]) == 2)
+            #expect(reply.json.value(at: ["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"]) == "abc123")
+            #expect(reply.json.value(at: ["spec", "template", "spec", "containers"])?.array?.count == 1)
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 2)
+        }
+    }
+
+    @Test func repeatingTheRestartPatchChangesNothing() async throws {
+        try await withServer { server, http in
+            _ = try await http.apply(path, Fixture.deployment("hello"))
+            _ = try await http.strategicPatch(path, restart)
+            #expect(await server.waitForRollout(namespace: "default", name: "hello"))
+            let before = try await http.get(path)
+            let second = try await http.strategicPatch(path, restart)
+            #expect(second.json.value(at: ["metadata", "resourceVersion"]) == before.json.value(at: ["metadata", "resourceVersion"]))
+            #expect(second.json.value(at: ["metadata", "generation"]) == 2)
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 2)
+        }
+    }
+
+    @Test func reapplyingWithoutTheRestartAnnotationKeepsIt() async throws {
+        try await withServer { server, http in
+            _ = try await http.apply(path, Fixture.deployment("hello"), force: true)
+            _ = try await http.send("PATCH", path + "?fieldManager=pipedreamer", json: restart,
+                                    contentType: "application/strategic-merge-patch+json")
+            let reply = try await http.apply(path, Fixture.deployment("hello"), force: true)
+            #expect(reply.json.value(at: ["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"]) == "abc123")
+            #expect(reply.json.value(at: ["metadata", "generation"]) == 2)
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 2)
+        }
+    }
+
+    @Test func metadataOnlyChangeKeepsGeneration() async throws {
+        try await withServer { _, http in
+            _ = try await http.apply(path, Fixture.deployment("hello"))
+            let reply = try await http.strategicPatch(path, ["metadata": ["annotations": ["pipedreamer.dev/commit": "abc"]]])
+            #expect(reply.json.value(at: ["metadata", "generation"]) == 1)
+            #expect(reply.json.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"]) == "abc")
+        }
+    }
+
+    @Test func controllerReportsACompletedRollout() async throws {
+        try await withServer { server, http in
+            _ = try await http.apply(path, Fixture.deployment("hello", replicas: 2))
+            #expect(await server.waitForRollout(namespace: "default", name: "hello"))
+            let status = try await http.get(path + "/status").json["status"]
+            #expect(status?["observedGeneration"] == 1)
+            #expect(status?["updatedReplicas"] == 2)
+            #expect(status?["readyReplicas"] == 2)
+            #expect(status?["availableReplicas"] == 2)
+            let progressing = status?["conditions"]?.array?.first { $0["type"] == "Progressing" }
+            #expect(progressing?["status"] == "True")
+            #expect(progressing?["reason"] == "NewReplicaSetAvailable")
+        }
+    }
+
+    @Test func aDeploymentThatNeverBecomesAvailableTimesOut() async throws {
+        try await withServer { server, http in
+            server.setNeverAvailable(namespace: "default", name: "hello")
+            _ = try await http.apply(path, Fixture.deployment("hello"))
+            #expect(await server.waitForRollout(namespace: "default", name: "hello"))
+            let status = try await http.get(path).json["status"]
+            let progressing = status?["conditions"]?.array?.first { $0["type"] == "Progressing" }
+            #expect(progressing?["status"] == "False")
+            #expect(progressing?["reason"] == "ProgressDeadlineExceeded")
+            #expect(progressing?["message"]?.string?.hasPrefix("ReplicaSet \"hello-") == true)
+            #expect(progressing?["message"]?.string?.hasSuffix("\" has timed out progressing.") == true)
+            #expect(status?["availableReplicas"] == nil)
+        }
+    }
+
+    @Test func mergePatchReplacesLists() async throws {
+        try await withServer { _, http in
+            _ = try await http.apply(path, Fixture.deployment("hello"))
+            let patch: JSON = ["spec": ["template": ["spec": ["containers": [["name": "engine", "image": "engine:9"]]]]]]
+            let reply = try await http.send("PATCH", path, json: patch, contentType: "application/merge-patch+json")
+            #expect(reply.json.value(at: ["spec", "template", "spec", "containers"]) == [["name": "engine", "image": "engine:9"]])
+        }
+    }
+
+    @Test func jsonPatchReplacesAField() async throws {
+        try await withServer { _, http in
+            _ = try await http.apply(path, Fixture.deployment("hello"))
+            let patch: JSON = [["op": "replace", "path": "/spec/replicas", "value": 4]]
+            let reply = try await http.send("PATCH", path, json: patch, contentType: "application/json-patch+json")
+            #expect(reply.json.value(at: ["spec", "replicas"]) == 4)
+        }
+    }
+}
