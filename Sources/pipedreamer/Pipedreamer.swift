@@ -1,6 +1,6 @@
 import ArgumentParser
 
-struct Pipedreamer: ParsableCommand {
+struct Pipedreamer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipedreamer",
         abstract: "Ship workflow code to Kubernetes exactly as it stands in a git commit.",
@@ -10,6 +10,7 @@ struct Pipedreamer: ParsableCommand {
         .json, .yaml and .yml file under nodes/; it must stay within 921600 bytes (900KB).
         """,
         version: "0.1.0",
-        subcommands: [RenderCommand.self, CheckCommand.self]
+        subcommands: [RenderCommand.self, CheckCommand.self, DeployCommand.self, StatusCommand.self,
+                      DiffCommand.self, DeleteCommand.self]
     )
 }

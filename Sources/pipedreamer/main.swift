@@ -1,9 +1,0 @@
-import Foundation
-
-// The flag was removed; say so plainly wherever it appears, before any other parsing.
-if CommandLine.arguments.dropFirst().contains(where: { $0 == "--cluster-registry" || $0.hasPrefix("--cluster-registry=") }) {
-    FileHandle.standardError.write(Data("Error: flag --cluster-registry is removed; use --image instead\n".utf8))
-    exit(2)
-}
-
-Pipedreamer.main()
