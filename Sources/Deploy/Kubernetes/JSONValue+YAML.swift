@@ -5,8 +5,7 @@ import Yams
 /// re-guessed from its text) and Yams' parser, which drops a leading BOM from scalars, is avoided.
 extension JSONValue {
     init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONValueEncoder.encode(value)
     }
 
     /// The YAML node; strings get the style `ScalarStyle.style(for:)` picks, mapping keys sorted.
