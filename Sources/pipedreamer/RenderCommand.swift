@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deploy
 import GitShim
+import Hooks
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case yaml, json
@@ -51,6 +52,7 @@ struct RenderCommand: ParsableCommand {
             options.namespace = namespace
             options.image = image
             options.runtimeClass = runtimeClass
+            options.limit = try HookConfig.load(from: repository).maxCodeBytes
             return try Renderer.render(repository: repository, options: options)
         }
         let text = output == .yaml ? try ManifestWriter.yaml(rendered.objects) : try ManifestWriter.json(rendered.objects)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Deploy
 import Foundation
 import GitShim
+import Hooks
 
 /// Where the repository and the workflow are: shared by every command that reads a commit.
 struct RepositoryOptions: ParsableArguments {
@@ -59,6 +60,8 @@ func runReportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let error as GitError {
         throw ValidationFailure(error.message)
     } catch let error as DeployError {
+        throw ValidationFailure(error.message)
+    } catch let error as HookError {
         throw ValidationFailure(error.message)
     }
 }
