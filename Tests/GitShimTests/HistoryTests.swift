@@ -89,3 +89,68 @@ import TestSupport
         #expect(try after.treeID(at: "wf")?.hex == fixture.gitText(["rev-parse", "HEAD:wf"]))
     }
 }
+
+@Suite struct IndexFileTests {
+    /// `git ls-files -s` as (mode, oid, path) for stage-0 entries.
+    func lsFiles(_ fixture: GitFixture) throws -> [String] {
+        try fixture.gitText(["-c", "core.quotePath=false", "ls-files", "-s"]).split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            let fields = parts[0].split(separator: " ")
+            return fields[2] == "0" ? "\(fields[0]) \(fields[1]) \(parts[1])" : nil
+        }
+    }
+
+    func snapshotListing(_ fixture: GitFixture) throws -> [String] {
+        let index = try IndexSnapshot(repository: Repository.open(containing: fixture.path))
+        return index.allPaths.map { entry in
+            let mode = switch entry.kind {
+            case .file: "100644"
+            case .executable: "100755"
+            case .symlink: "120000"
+            case .submodule: "160000"
+            }
+            return "\(mode) \(entry.oid.hex) \(entry.path)"
+        }
+    }
+
+    @Test(arguments: [2, 3, 4])
+    func everyIndexVersionReadsLikeGitLsFiles(_ version: Int) throws {
+        let fixture = try GitFixture()
+        for path in ["a.ts", "dir/b.ts", "dir/sub/c.ts", "dir/sub/d-with-a-rather-long-name-to-pad.ts", "dir2/é.ts", "z"] {
+            try fixture.write(path, path)
+        }
+        try FileManager.default.createSymbolicLink(atPath: fixture.path + "/link", withDestinationPath: "a.ts")
+        try fixture.git(["add", "-A"])
+        try fixture.git(["update-index", "--chmod=+x", "z"])
+        if version == 3 {
+            try fixture.write("intent.ts", "later")
+            try fixture.git(["add", "-N", "intent.ts"])
+        }
+        try fixture.git(["update-index", "--index-version", "\(version)"])
+        #expect(try snapshotListing(fixture) == lsFiles(fixture))
+    }
+
+    @Test func conflictedEntriesAreSkipped() throws {
+        let fixture = try GitFixture()
+        try fixture.write("a.txt", "base\n")
+        try fixture.commitAll()
+        try fixture.git(["checkout", "-q", "-b", "other"])
+        try fixture.write("a.txt", "other\n")
+        try fixture.commitAll()
+        try fixture.git(["checkout", "-q", "main"])
+        try fixture.write("a.txt", "main\n")
+        try fixture.commitAll()
+        _ = try? fixture.git(["merge", "-q", "other"])
+        let index = try IndexSnapshot(repository: Repository.open(containing: fixture.path))
+        #expect(index.allPaths.isEmpty)
+        #expect(try index.entry(at: "a.txt") == nil)
+    }
+
+    @Test func aSplitIndexIsRefusedWithHowToFixIt() throws {
+        let fixture = try GitFixture()
+        try fixture.write("a.txt", "a")
+        try fixture.git(["add", "-A"])
+        try fixture.git(["update-index", "--split-index"])
+        #expect(throws: GitError.self) { try IndexSnapshot(repository: Repository.open(containing: fixture.path)) }
+    }
+}
