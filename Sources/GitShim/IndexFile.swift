@@ -34,15 +34,23 @@ struct IndexFile {
     }
 
     init(path: String) throws {
-        guard let file = fopen(path, "rb") else { throw Failure.unreadable(String(cString: strerror(errno))) }
-        defer { fclose(file) }
-        var data = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            if count > 0 { data.append(contentsOf: chunk[0..<count]) }
-            if count < chunk.count { break }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
+        // One read into a buffer of the file's size: the index is read whole, once.
+        let size = Int(status.st_size)
+        var failure: Int32 = 0
+        let data = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let got = read(descriptor, buffer.baseAddress! + count, size - count)
+                if got <= 0 { failure = got < 0 ? errno : 0; break }
+                count += got
+            }
         }
+        guard failure == 0 else { throw Failure.unreadable(String(cString: strerror(failure))) }
         try self.init(bytes: data)
     }
 
