@@ -5,24 +5,31 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-Usage: ./install.sh [--prefix DIR] [--no-example]
+Usage: ./install.sh [--prefix DIR] [--hooks REPO] [--no-example]
 
   --prefix DIR    install under DIR/bin and DIR/share/pipedreamer
                   (default: /usr/local as root, otherwise ~/.local)
+  --hooks REPO    also install the git hooks into the repository REPO with
+                  `pipedreamer install-hooks`: pre-commit and pre-push in a clone,
+                  post-receive in a bare repository (default: no hooks installed)
   --no-example    skip rendering examples/hello at the end
   -h, --help      show this help
 
-Safe to run twice: the binary and hook shims are replaced atomically.
+Safe to run twice: the binary and hook shims are replaced atomically. Hooks that are
+not pipedreamer's are never overwritten (see `pipedreamer install-hooks --help`).
 USAGE
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "$(id -u)" -eq 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
 render_example=1
+hooks_repo=
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }; prefix=$2; shift 2 ;;
         --prefix=*) prefix=${1#--prefix=}; shift ;;
+        --hooks) [ $# -ge 2 ] || { echo "install.sh: --hooks needs a repository directory" >&2; exit 2; }; hooks_repo=$2; shift 2 ;;
+        --hooks=*) hooks_repo=${1#--hooks=}; shift ;;
         --no-example) render_example=0; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -72,7 +79,21 @@ case ":$PATH:" in
     *) say "note: $prefix/bin is not on your PATH; add it: export PATH=\"$prefix/bin:\$PATH\"" ;;
 esac
 
-# 4. Render the bundled example exactly as committed at this repository's HEAD.
+# 4. The git hooks, when asked for: the server hook in a bare repository, the client hooks otherwise.
+if [ -n "$hooks_repo" ]; then
+    if [ "$(git -C "$hooks_repo" rev-parse --is-bare-repository 2>/dev/null)" = true ]; then
+        hook_kind=--server
+    else
+        hook_kind=
+    fi
+    say "installing git hooks in $hooks_repo"
+    "$prefix/bin/pipedreamer" install-hooks --repo "$hooks_repo" $hook_kind || {
+        echo "install.sh: hooks not installed in $hooks_repo (see above); \`pipedreamer install-hooks --repo $hooks_repo --chain\` keeps existing hooks and runs them first" >&2
+        exit 1
+    }
+fi
+
+# 5. Render the bundled example exactly as committed at this repository's HEAD.
 if [ "$render_example" -eq 1 ]; then
     if git -C "$here" rev-parse --verify -q HEAD:examples/hello/workflow.yaml >/dev/null; then
         say "rendering examples/hello at $(git -C "$here" rev-parse --short HEAD)"

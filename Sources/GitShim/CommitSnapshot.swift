@@ -34,9 +34,39 @@ public final class CommitSnapshot: Snapshot, @unchecked Sendable {
     }
 
     public func directories(containing name: String) throws -> [String] {
+        try directories(containing: name, under: "")
+    }
+
+    /// Directories at or below `directory` that directly contain a file called `name`, sorted;
+    /// only that subtree is read.
+    public func directories(containing name: String, under directory: String) throws -> [String] {
+        guard let tree = try treeID(at: directory) else { return [] }
         var result = [String]()
-        try findDirectories(root, prefix: "", name: Array(name.utf8), into: &result)
+        try findDirectories(Tree(repository: repository, oid: tree), prefix: directory, name: Array(name.utf8), into: &result)
         return result.sorted()
+    }
+
+    /// The id of the tree at `directory` ("" for the root), or nil when there is no such directory.
+    /// Equal ids mean equal content, so a directory that did not change is recognised without reading it.
+    public func treeID(at directory: String) throws -> Oid? {
+        if directory.isEmpty { return commit.tree }
+        guard let entry = try root.entry(atPath: directory), entry.isTree else { return nil }
+        return entry.oid
+    }
+
+    /// The id and kind of the file at `path` without reading its size, or nil when there is none.
+    public func unsizedEntry(at path: String) throws -> SnapshotEntry? {
+        guard !path.isEmpty, let entry = try root.entry(atPath: path), !entry.isTree,
+              let kind = EntryKind(mode: entry.mode) else { return nil }
+        return SnapshotEntry(path: path, kind: kind, oid: entry.oid, size: -1)
+    }
+
+    /// The entries at or below `directory`, in path order, without sizes (-1).
+    public func unsizedEntries(under directory: String) throws -> [SnapshotEntry] {
+        guard let tree = try treeID(at: directory) else { return [] }
+        var result = [SnapshotEntry]()
+        try walk(Tree(repository: repository, oid: tree), prefix: Array(directory.utf8), into: &result, withSizes: false)
+        return result.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
     }
 
     public func contents(of entry: SnapshotEntry) throws -> [UInt8] {

@@ -12,6 +12,8 @@ public struct GitError: Error, CustomStringConvertible, Equatable, Sendable {
         case notACommit
         case notFound
         case invalidPath
+        /// An index file that is damaged, or in a form (split, sparse) that cannot be read.
+        case invalidIndex
     }
 
     public let reason: Reason

@@ -1,4 +1,3 @@
-import CLibGit2
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,66 +6,91 @@ import Darwin
 
 /// The index git is about to commit: `$GIT_INDEX_FILE` when set (as during `git commit <paths>`
 /// or `git commit -a`), otherwise the repository's own index. Conflicted (stage > 0) entries are skipped.
+///
+/// The index file is read in one pass (see `IndexFile`), and a question about one directory costs
+/// a binary search and that directory's entries, not a String per entry of a large index.
 public final class IndexSnapshot: Snapshot, @unchecked Sendable {
     public let repository: Repository
-    private let pointer: OpaquePointer
     /// The index file read.
     public let path: String
-    private let files: [SnapshotEntry]
+    private let file: IndexFile?
 
     /// Opens `indexFile` when given, else `$GIT_INDEX_FILE`, else the repository's index.
     public init(repository: Repository, indexFile: String? = nil) throws {
         self.repository = repository
         let chosen = indexFile ?? ProcessInfoLite.environment("GIT_INDEX_FILE").flatMap { $0.isEmpty ? nil : $0 }
-        var raw: OpaquePointer?
         if let chosen {
-            let absolute = chosen.hasPrefix("/") ? chosen : "\(ProcessInfoLite.currentDirectory())/\(chosen)"
-            try GitError.check(git_index_open(&raw, absolute), "cannot open the index \(absolute)")
-            path = absolute
+            path = chosen.hasPrefix("/") ? chosen : "\(ProcessInfoLite.currentDirectory())/\(chosen)"
         } else {
-            try GitError.check(git_repository_index(&raw, repository.pointer), "cannot open the repository's index")
             path = "\(repository.gitDirectory)/index"
         }
-        pointer = raw!
-        var entries = [SnapshotEntry]()
-        let count = git_index_entrycount(pointer)
-        entries.reserveCapacity(count)
-        for index in 0..<count {
-            guard let entry = git_index_get_byindex(pointer, index)?.pointee else { continue }
-            // Stage bits (12-13) are non-zero for conflicted entries.
-            guard (entry.flags >> 12) & 0x3 == 0, let kind = EntryKind(mode: entry.mode) else { continue }
-            let bytes = Array(UnsafeRawBufferPointer(start: entry.path, count: strlen(entry.path)))
-            let (entryPath, valid) = decodePath(bytes)
-            entries.append(SnapshotEntry(path: entryPath, pathIsUTF8: valid, kind: kind, oid: Oid(entry.id), size: -1))
+        guard access(path, F_OK) == 0 else {
+            // A repository where nothing was ever staged has no index file yet.
+            if chosen == nil { file = nil; return }
+            throw GitError(.notFound, "cannot open the index \(path): no such file")
         }
-        files = entries
+        do {
+            file = try IndexFile(path: path)
+        } catch IndexFile.Failure.unreadable(let reason) {
+            throw GitError(.notFound, "cannot open the index \(path): \(reason)")
+        } catch IndexFile.Failure.malformed(let reason) {
+            throw GitError(.invalidIndex, "cannot read the index \(path): \(reason); `git status` may repair it")
+        } catch IndexFile.Failure.unsupported(let what) {
+            throw GitError(.invalidIndex, "the index \(path) is \(what), which pipedreamer cannot read; `git update-index --no-split-index` or `git sparse-checkout disable` turns it into a plain index")
+        }
     }
-
-    deinit { git_index_free(pointer) }
 
     public var label: String { "the index" }
 
     /// Every entry of the index, without sizes (-1); use `entries(under:)` for sizes.
-    public var allPaths: [SnapshotEntry] { files }
+    public var allPaths: [SnapshotEntry] { unsizedEntries(under: "") }
+
+    /// The entries at or below `directory`, in path order, without sizes (-1).
+    public func unsizedEntries(under directory: String) -> [SnapshotEntry] {
+        guard let file else { return [] }
+        let prefix = directory.isEmpty ? [] : Array((directory + "/").utf8)
+        var result = [SnapshotEntry]()
+        var position = file.firstIndex(notBelow: prefix)
+        while position < file.entries.count {
+            let entry = file.entries[position]
+            position += 1
+            let bytes = file.path(of: entry)
+            guard bytes.starts(with: prefix) else { break }
+            guard entry.stage == 0, let kind = EntryKind(mode: entry.mode) else { continue }
+            let (entryPath, valid) = decodePath(Array(bytes))
+            result.append(SnapshotEntry(path: entryPath, pathIsUTF8: valid, kind: kind, oid: file.oid(of: entry), size: -1))
+        }
+        return result
+    }
 
     public func entries(under directory: String) throws -> [SnapshotEntry] {
-        let prefix = directory.isEmpty ? "" : directory + "/"
-        return try files
-            .filter { prefix.isEmpty || $0.path.hasPrefix(prefix) }
-            .map(withSize)
-            .sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+        try unsizedEntries(under: directory).map(withSize)
     }
 
     public func entry(at path: String) throws -> SnapshotEntry? {
-        guard let found = files.first(where: { $0.path == path }) else { return nil }
-        return try withSize(found)
+        guard let file, !path.isEmpty else { return nil }
+        let wanted = Array(path.utf8)
+        var position = file.firstIndex(notBelow: wanted)
+        while position < file.entries.count, file.path(of: file.entries[position]).elementsEqual(wanted) {
+            let entry = file.entries[position]
+            position += 1
+            guard entry.stage == 0, let kind = EntryKind(mode: entry.mode) else { continue }
+            return try withSize(SnapshotEntry(path: path, kind: kind, oid: file.oid(of: entry), size: -1))
+        }
+        return nil
     }
 
     public func directories(containing name: String) throws -> [String] {
+        guard let file else { return [] }
+        let suffix = Array(("/" + name).utf8)
         var result = Set<String>()
-        for file in files where file.name == name[...] && file.kind != .submodule {
-            let dir = file.path.count == name.count ? "" : String(file.path.dropLast(name.count + 1))
-            result.insert(dir)
+        for entry in file.entries where entry.stage == 0 && entry.mode != 0o160000 {
+            let bytes = file.path(of: entry)
+            if bytes.count == suffix.count - 1, bytes.elementsEqual(suffix.dropFirst()) {
+                result.insert("")
+            } else if bytes.count > suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) {
+                result.insert(decodePath(Array(bytes.dropLast(suffix.count))).0)
+            }
         }
         return result.sorted()
     }

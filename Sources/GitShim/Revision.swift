@@ -6,6 +6,8 @@ public struct Commit: Hashable, Sendable {
     public let tree: Oid
     /// The first line of the commit message.
     public let summary: String
+    /// The parent commits, first parent first; empty for a root commit.
+    public let parents: [Oid]
 }
 
 extension Repository {
@@ -56,7 +58,8 @@ extension Repository {
         let commitPointer = peeled
         let tree = Oid(git_commit_tree_id(commitPointer).pointee)
         let summary = git_commit_summary(commitPointer).map { String(cString: $0) } ?? ""
-        return Commit(oid: oid, tree: tree, summary: summary)
+        let parents = (0..<git_commit_parentcount(commitPointer)).compactMap { git_commit_parent_id(commitPointer, $0).map { Oid($0.pointee) } }
+        return Commit(oid: oid, tree: tree, summary: summary, parents: parents)
     }
 
     /// Names of tags that point (directly or through an annotated tag) at `commit`, sorted.

@@ -200,3 +200,9 @@ extension UInt8 {
     var isASCIIDigit: Bool { (0x30...0x39).contains(self) }
     var isASCIILetter: Bool { (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self) }
 }
+
+/// Whether a reference name matches a glob such as `refs/tags/v*` (git's wildmatch, byte for
+/// byte); `*` also crosses '/', so `refs/heads/*` matches `refs/heads/team/topic`.
+public func referenceName(_ name: String, matches pattern: String) -> Bool {
+    Wildmatch.matches(pattern.utf8, name.utf8, pathname: false)
+}

@@ -1,16 +1,18 @@
 import ArgumentParser
 import Deploy
 import GitShim
+import Hooks
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check that workflows at a commit (or in the index) can ship.",
         discussion: """
-        For every workflow (or the one named by -w), prints the bundle size against the 921600-byte \
-        limit, the file count and every violation with how to fix it: size, binary files, git-lfs \
-        pointers, symlinks, submodules, committed secrets and workflow.yaml errors. Exits 1 when \
-        anything is wrong. These are the rules the hooks and deploy enforce.
+        For every workflow (or the one named by -w), prints the bundle size against the limit \
+        (921600 bytes, or git config pipedreamer.maxCodeBytes, at most 1048576), the file count \
+        and every violation with how to fix it: size, binary files, git-lfs pointers, symlinks, \
+        submodules, committed secrets and workflow.yaml errors. Exits 1 when anything is wrong. \
+        These are the rules the hooks and deploy enforce.
         """
     )
 
@@ -29,6 +31,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let failed = try runReportingErrors { () -> Bool in
             let repository = try repositoryOptions.open()
+            let limit = try HookConfig.load(from: repository).maxCodeBytes
             let snapshot: Snapshot = staged
                 ? try IndexSnapshot(repository: repository)
                 : try CommitSnapshot(repository: repository, commit: repository.resolveCommit(revision ?? "HEAD"))
@@ -45,7 +48,7 @@ struct CheckCommand: ParsableCommand {
             }
             var failed = false
             for directory in chosen {
-                let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all)
+                let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all, limit: limit)
                 if check.isValid {
                     print("workflow \(WorkflowLocator.display(directory)): ok, \(ViolationReport.sizeLine(for: check.bundle))")
                 } else {

@@ -7,10 +7,12 @@ struct Pipedreamer: AsyncParsableCommand {
         discussion: """
         Everything is read from a commit's tree (or, for `check --staged`, from the index), never \
         from the working copy. The code bundle of a workflow is its workflow.yaml plus every .ts, \
-        .json, .yaml and .yml file under nodes/; it must stay within 921600 bytes (900KB).
+        .json, .yaml and .yml file under nodes/; it must stay within 921600 bytes (900KB), or git config \
+        pipedreamer.maxCodeBytes (at most 1048576).
         """,
         version: "0.1.0",
         subcommands: [RenderCommand.self, CheckCommand.self, DeployCommand.self, StatusCommand.self,
-                      DiffCommand.self, DeleteCommand.self]
+                      DiffCommand.self, DeleteCommand.self, HookCommand.self, InstallHooksCommand.self,
+                      UninstallHooksCommand.self]
     )
 }

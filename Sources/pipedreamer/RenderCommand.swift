@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deploy
 import GitShim
+import Hooks
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case yaml, json

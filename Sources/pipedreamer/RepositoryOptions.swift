@@ -2,6 +2,7 @@ import ArgumentParser
 import Deploy
 import Foundation
 import GitShim
+import Hooks
 
 /// Where the repository and the workflow are: shared by every command that reads a commit.
 struct RepositoryOptions: ParsableArguments {
@@ -80,6 +81,7 @@ func userFacing(_ error: Error) -> Error {
     case let error as DeployError: return ValidationFailure(error.message)
     case let error as KubeAPIError: return ValidationFailure(error.description)
     case let error as KubeConfigError: return ValidationFailure(error.description)
+    case let error as HookError: return ValidationFailure(error.message)
     default: return error
     }
 }

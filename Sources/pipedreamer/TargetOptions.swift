@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deploy
 import GitShim
+import Hooks
 
 /// Which commit and workflow, and how its objects are shaped: shared by render, deploy and diff.
 struct TargetOptions: ParsableArguments {
@@ -35,6 +36,7 @@ struct TargetOptions: ParsableArguments {
             options.contextNamespace = contextNamespace
             options.image = image
             options.runtimeClass = runtimeClass
+            options.limit = try HookConfig.load(from: repository).maxCodeBytes
             return (repository, try Renderer.render(repository: repository, options: options))
         }
     }

@@ -1,11 +1,14 @@
 /// Formats violations for people: what is wrong, then one line on how to fix it.
 public enum ViolationReport {
-    public static func text(for check: WorkflowCheck, at label: String) -> String {
+    /// `notes` adds lines to a violation's message, before its fix (the hooks say how much a commit adds).
+    public static func text(for check: WorkflowCheck, at label: String,
+                            notes: (Violation) -> [String] = { _ in [] }) -> String {
         let count = check.violations.count
         var lines = ["workflow \(WorkflowLocator.display(check.directory)) at \(label): \(count) problem\(count == 1 ? "" : "s")"]
         for violation in check.violations {
             lines.append("  ✗ " + violation.message.split(separator: "\n", omittingEmptySubsequences: false)
                 .joined(separator: "\n    "))
+            lines += notes(violation).map { "      " + $0 }
             lines.append("    fix: \(violation.fix)")
         }
         return lines.joined(separator: "\n")

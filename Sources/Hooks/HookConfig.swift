@@ -1,0 +1,60 @@
+import Deploy
+import GitShim
+
+/// pipedreamer's settings in git config, read the same way by the hooks, `check` and `render`.
+public struct HookConfig: Sendable, Equatable {
+    public static let maxCodeBytesKey = "pipedreamer.maxCodeBytes"
+    public static let deployRefsKey = "pipedreamer.deployRefs"
+
+    /// The bundle size limit: `pipedreamer.maxCodeBytes`, default 921600, never above 1048576.
+    public var maxCodeBytes: Int
+    /// Reference patterns whose pushes the post-receive hook deploys; empty deploys nothing.
+    public var deployRefs: [String]
+
+    public init(maxCodeBytes: Int = BundleRules.defaultMaxBytes, deployRefs: [String] = []) {
+        self.maxCodeBytes = maxCodeBytes
+        self.deployRefs = deployRefs
+    }
+
+    /// Reads the configuration of `repository` (local, global and system files, as git layers them).
+    public static func load(from repository: Repository) throws -> HookConfig {
+        let config = try repository.config()
+        var result = HookConfig()
+        if let text = try config.string(maxCodeBytesKey) { result.maxCodeBytes = try parseLimit(text) }
+        if let text = try config.string(deployRefsKey) {
+            result.deployRefs = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        }
+        return result
+    }
+
+    /// A byte count as git writes integers (`921600`, `900k`, `1m`), within 1...1048576.
+    public static func parseLimit(_ text: String) throws -> Int {
+        let trimmed = text.trimmingSpaces
+        var digits = Substring(trimmed)
+        var unit = 1
+        switch digits.last {
+        case "k", "K": unit = 1024; digits = digits.dropLast()
+        case "m", "M": unit = 1024 * 1024; digits = digits.dropLast()
+        default: break
+        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let number = Int(digits),
+              number.multipliedReportingOverflow(by: unit).overflow == false, number * unit > 0 else {
+            throw HookError("git config \(maxCodeBytesKey) is '\(text)': give a whole number of bytes from 1 to \(BundleRules.kubernetesMaxBytes), for example 921600 or 900k (git config \(maxCodeBytesKey) 921600)")
+        }
+        let bytes = number * unit
+        guard bytes <= BundleRules.kubernetesMaxBytes else {
+            throw HookError("git config \(maxCodeBytesKey) is \(trimmed) (\(bytes) bytes), above the Kubernetes ConfigMap limit of \(BundleRules.kubernetesMaxBytes) bytes: set at most 1048576 (the default is \(BundleRules.defaultMaxBytes))")
+        }
+        return bytes
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

@@ -1,0 +1,71 @@
+/// The git hooks pipedreamer provides.
+public enum HookName: String, CaseIterable, Sendable {
+    case preCommit = "pre-commit"
+    case prePush = "pre-push"
+    case postReceive = "post-receive"
+
+    /// The hooks of a developer's clone.
+    public static let client: [HookName] = [.preCommit, .prePush]
+    /// The hook of the server's bare repository.
+    public static let server: [HookName] = [.postReceive]
+
+    /// Whether git waits for this hook's verdict: a failure of post-receive could only confuse the pusher.
+    var blocks: Bool { self != .postReceive }
+}
+
+/// The small POSIX shell script git runs as a hook: it finds the pipedreamer binary and execs
+/// `pipedreamer hook <name> "$@"` with standard input passed through. The files in `hooks/` are
+/// this script with no recorded path.
+public enum HookShim {
+    /// The line that marks a hook as pipedreamer's, so uninstall removes only its own.
+    public static let marker = "# Installed by `pipedreamer install-hooks`; `pipedreamer uninstall-hooks` removes it."
+    /// A hook that was in place before pipedreamer's is kept under this suffix and run first.
+    public static let chainedSuffix = ".pipedreamer-chained"
+
+    /// The script for `hook`; `binary` is recorded as the path to try after `$PIPEDREAMER_BIN`.
+    public static func script(for hook: HookName, binary: String?) -> String {
+        let binary = binary.flatMap { $0.isEmpty ? nil : $0 }
+        let tried = binary == nil ? "" : "$recorded, "
+        let missing = hook.blocks
+            ? "echo \"pipedreamer: cannot run the \(hook.rawValue) check: the pipedreamer binary was not found (tried \\$PIPEDREAMER_BIN, \(tried)and PATH). Install it (./install.sh) or set PIPEDREAMER_BIN=/path/to/pipedreamer; \(hook == .preCommit ? "git commit" : "git push") --no-verify skips the check.\" >&2\n    exit 1"
+            : "echo \"pipedreamer: nothing deployed: the pipedreamer binary was not found on this server (tried \\$PIPEDREAMER_BIN, \(tried)and PATH).\"\n    exit 0"
+        let passInput = hook == .preCommit
+            ? "    \"$chained\" \"$@\" || exit $?"
+            : """
+                  input=$(cat)
+                  status=0
+                  printf '%s\\n' "$input" | "$chained" "$@" || status=$?
+                  \(hook.blocks ? "[ \"$status\" -eq 0 ] || exit \"$status\"\n    " : "")printf '%s\\n' "$input" | "$bin" hook \(hook.rawValue) "$@"
+                  exit $?
+              """
+        return """
+            #!/bin/sh
+            # pipedreamer \(hook.rawValue) hook: runs `pipedreamer hook \(hook.rawValue)` with git's arguments and standard input.
+            \(marker)
+            # The binary: $PIPEDREAMER_BIN, else the path recorded at install time, else pipedreamer on PATH.
+            recorded=\(shellQuoted(binary ?? ""))
+            bin=${PIPEDREAMER_BIN:-}
+            if [ -z "$bin" ] && [ -n "$recorded" ] && [ -x "$recorded" ]; then bin=$recorded; fi
+            if [ -z "$bin" ]; then bin=$(command -v pipedreamer 2>/dev/null) || bin=; fi
+            if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+                \(missing)
+            fi
+            # A hook that was here before pipedreamer's runs first.
+            chained="$(dirname "$0")/\(hook.rawValue)\(chainedSuffix)"
+            if [ -x "$chained" ]; then
+            \(passInput)
+            fi
+            exec "$bin" hook \(hook.rawValue) "$@"
+
+            """
+    }
+
+    /// True when `text` is a hook pipedreamer installed.
+    public static func isShim(_ text: String) -> Bool {
+        text.split(separator: "\n").contains { $0 == marker[...] }
+    }
+
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,144 @@
+import Deploy
+import GitShim
+
+/// One line git gives the post-receive hook: `<old sha> <new sha> <ref>`.
+public struct ReceivedUpdate: Sendable, Equatable {
+    /// Nil when the ref was created by the push.
+    public let oldOid: Oid?
+    /// Nil when the push deleted the ref.
+    public let newOid: Oid?
+    public let ref: String
+
+    public init(oldOid: Oid?, newOid: Oid?, ref: String) {
+        self.oldOid = oldOid
+        self.newOid = newOid
+        self.ref = ref
+    }
+
+    /// Parses the hook's standard input; lines that are not three fields are skipped, since a
+    /// post-receive hook must never fail a push that already happened.
+    public static func parse(_ input: String) -> [ReceivedUpdate] {
+        input.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", maxSplits: 2)
+            guard fields.count == 3, let old = Oid(hex: String(fields[0])), let new = Oid(hex: String(fields[1])) else { return nil }
+            return ReceivedUpdate(oldOid: old.isZero ? nil : old, newOid: new.isZero ? nil : new, ref: String(fields[2]))
+        }
+    }
+}
+
+/// Deploys one commit that a push brought to a deploy ref, returning what to tell the pusher.
+public protocol CommitDeployer: Sendable {
+    func deploy(_ commit: Commit, ref: String, repository: Repository, config: HookConfig) async -> [String]
+}
+
+/// Deploys every workflow of the pushed commit to the cluster the server's kubeconfig names
+/// (`$KUBECONFIG`, `~/.kube/config` or the in-cluster service account), one line per workflow.
+/// It does not wait for the rollout, so the pusher is not held; `pipedreamer status` follows it.
+public struct ClusterDeployer: CommitDeployer {
+    let version: String
+
+    public init(version: String) { self.version = version }
+
+    public func deploy(_ commit: Commit, ref: String, repository: Repository, config: HookConfig) async -> [String] {
+        let at = "\(ref) at \(commit.oid.short)"
+        let workflows: [String]
+        do {
+            workflows = try WorkflowLocator.discover(in: try CommitSnapshot(repository: repository, commit: commit))
+        } catch {
+            return ["\(at): cannot read the commit: \(Self.firstLine(of: error))"]
+        }
+        if workflows.isEmpty { return ["\(at): no workflow.yaml in this commit; nothing to deploy"] }
+        var lines = [String]()
+        for directory in workflows {
+            lines.append(await deploy(commit, directory: directory, at: at, repository: repository, config: config))
+        }
+        return lines
+    }
+
+    func deploy(_ commit: Commit, directory: String, at: String, repository: Repository, config: HookConfig) async -> String {
+        let shown = WorkflowLocator.display(directory)
+        // The commit's own problems come first; a missing kubeconfig is reported after them.
+        let found = Result { try KubeConfigLoader.load(KubeConfigOptions()) }
+        var options = RenderOptions()
+        options.revision = commit.oid.hex
+        options.workflow = directory
+        options.limit = config.maxCodeBytes
+        options.contextNamespace = try? found.get().namespace
+        let rendered: Rendered
+        do {
+            rendered = try Renderer.render(repository: repository, options: options)
+        } catch {
+            return "\(at): workflow \(shown) cannot ship: \(Self.firstLine(of: error)); run `pipedreamer check \(commit.oid.short)` for details"
+        }
+        let connection: ClusterConnection
+        do {
+            connection = try found.get()
+        } catch {
+            return "\(at): workflow \(shown) not deployed: \(Self.firstLine(of: error))"
+        }
+        let client: KubernetesClient
+        do {
+            client = try KubernetesClient(connection: connection, options: KubeClientOptions(version: version, warningHandler: { _ in }))
+        } catch {
+            return "\(at): workflow \(shown) not deployed: \(Self.firstLine(of: error))"
+        }
+        do {
+            try await Preflight(api: client, warn: { _ in })
+                .run(namespace: rendered.namespace, runtimeClass: rendered.runtimeClass, withSecret: false)
+            var settings = DeploySettings()
+            settings.wait = false
+            let result = try await Deployer(api: client, say: { _ in }).deploy(rendered, secret: nil, settings: settings)
+            try? await client.shutdown()
+            let changed = result.objects.filter { $0.outcome != .unchanged }.map(\.description)
+            let what = changed.isEmpty ? "already deployed, nothing changed" : changed.joined(separator: ", ")
+            return "\(at): deployed \(rendered.spec.name) to namespace \(rendered.namespace): \(what)"
+                + (result.restarted ? "; rollout started (follow it with `pipedreamer status \(rendered.spec.name) -n \(rendered.namespace)`)" : "")
+        } catch {
+            try? await client.shutdown()
+            return "\(at): deploy of \(rendered.spec.name) failed: \(Self.firstLine(of: error)); the push itself succeeded, run `pipedreamer deploy \(commit.oid.short)` to retry"
+        }
+    }
+
+    static func firstLine(of error: Error) -> String {
+        let text = "\(error)"
+        let lines = text.split(separator: "\n")
+        let problem = lines.dropFirst().first { $0.hasPrefix("  ✗ ") }.map { String($0.dropFirst(4)) }
+        return problem ?? String(lines.first ?? "")
+    }
+}
+
+public struct PostReceiveReport: Sendable {
+    /// Lines for the pusher (git shows them as `remote: ...`).
+    public let lines: [String]
+    public var text: String { lines.map { "pipedreamer: " + $0 }.joined(separator: "\n") }
+}
+
+/// The post-receive hook: deploys the new commits of pushed refs that match `pipedreamer.deployRefs`.
+/// It reports and never fails: the push has already happened.
+public enum PostReceive {
+    public static func run(repository: Repository, updates: [ReceivedUpdate], config: HookConfig,
+                           deployer: CommitDeployer) async -> PostReceiveReport {
+        guard !config.deployRefs.isEmpty else {
+            return PostReceiveReport(lines: ["nothing deployed: no refs are configured for deploy (set them with `git config \(HookConfig.deployRefsKey) 'refs/tags/v* refs/heads/main'` in this repository)"])
+        }
+        var lines = [String]()
+        var matched = false
+        for update in updates where config.deployRefs.contains(where: { referenceName(update.ref, matches: $0) }) {
+            matched = true
+            guard let new = update.newOid else {
+                lines.append("\(update.ref) deleted; nothing to deploy")
+                continue
+            }
+            do {
+                let commit = try repository.resolveCommit(new.hex)
+                lines += await deployer.deploy(commit, ref: update.ref, repository: repository, config: config)
+            } catch {
+                lines.append("\(update.ref) at \(new.short): not a commit; nothing to deploy")
+            }
+        }
+        if !matched {
+            lines.append("nothing deployed: no pushed ref matches \(HookConfig.deployRefsKey) (\(config.deployRefs.joined(separator: " ")))")
+        }
+        return PostReceiveReport(lines: lines)
+    }
+}

@@ -1,0 +1,108 @@
+import Deploy
+import GitShim
+
+/// Which workflow directories a change touches, found without reading the rest of the repository.
+enum WorkflowChanges {
+    /// Workflow directories of the index whose content differs from HEAD: an entry under the
+    /// directory (nested workflows aside) added, removed or changed in content or mode, or a
+    /// `.gitattributes` above it changed. Without HEAD (the first commit) every one is touched.
+    static func staged(index: IndexSnapshot, head: CommitSnapshot?, workflows all: [String]) throws -> [String] {
+        guard let head else { return all }
+        return try all.filter { directory in
+            let nested = WorkflowLocator.nested(in: all, under: directory).map { $0 + "/" }
+            let outside = { (entry: SnapshotEntry) in !nested.contains { entry.path.hasPrefix($0) } }
+            let staged = index.unsizedEntries(under: directory).filter(outside)
+            let committed = try head.unsizedEntries(under: directory).filter(outside)
+            if staged.map(Fingerprint.init) != committed.map(Fingerprint.init) { return true }
+            for path in attributeFiles(above: directory) where try index.entry(at: path)?.oid != head.unsizedEntry(at: path)?.oid {
+                return true
+            }
+            return false
+        }
+    }
+
+    /// Workflow directories of `commit` whose content differs from every one of its parents
+    /// (a merge that keeps one side's workflow unchanged touches nothing there). A root commit touches all.
+    static func committed(_ snapshot: CommitSnapshot, repository: Repository) throws -> [String] {
+        let parents = snapshot.commit.parents
+        guard !parents.isEmpty else { return try WorkflowLocator.discover(in: snapshot) }
+        var touched: Set<String>?
+        for parent in parents {
+            let parentCommit = try repository.resolveCommit(parent.hex)
+            let changed = try repository.changedPaths(from: parentCommit.tree, to: snapshot.commit.tree)
+            let here = try workflows(touchedBy: changed, in: snapshot)
+            touched = touched.map { $0.intersection(here) } ?? here
+            if touched?.isEmpty == true { break }
+        }
+        return (touched ?? []).sorted()
+    }
+
+    /// The workflow each changed path belongs to (its deepest enclosing workflow directory); a
+    /// changed workflow.yaml also changes the workflows around it (nesting), and a changed
+    /// .gitattributes every workflow at or below its directory.
+    private static func workflows(touchedBy paths: [String], in snapshot: CommitSnapshot) throws -> Set<String> {
+        var isWorkflow = [String: Bool]()
+        func holdsWorkflow(_ directory: String) throws -> Bool {
+            if let known = isWorkflow[directory] { return known }
+            let entry = try snapshot.unsizedEntry(at: joinPath(directory, BundleRules.specFileName))
+            let result = entry != nil && entry?.kind != .submodule
+            isWorkflow[directory] = result
+            return result
+        }
+        var result = Set<String>()
+        for path in paths {
+            let enclosing = try ancestors(of: path).filter(holdsWorkflow)
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            if name == BundleRules.specFileName {
+                result.formUnion(enclosing)
+            } else if let deepest = enclosing.last {
+                result.insert(deepest)
+            }
+            if name == ".gitattributes" {
+                let directory = String(path.dropLast(name.count)).trimmingTrailingSlash
+                result.formUnion(try snapshot.directories(containing: BundleRules.specFileName, under: directory))
+            }
+        }
+        return result
+    }
+
+    /// The directories above `path`, outermost first: "a/b/c.ts" → ["", "a", "a/b"].
+    static func ancestors(of path: String) -> [String] {
+        var result = [""]
+        var current = ""
+        for component in path.split(separator: "/").dropLast() {
+            current = joinPath(current, String(component))
+            result.append(current)
+        }
+        return result
+    }
+
+    /// The .gitattributes files that apply to a workflow directory from outside it.
+    static func attributeFiles(above directory: String) -> [String] {
+        guard !directory.isEmpty else { return [] }
+        return ancestors(of: directory).map { joinPath($0, ".gitattributes") }
+    }
+
+    /// What identifies a directory's state for re-checking: its tree and the .gitattributes above it.
+    static func stateKey(of directory: String, in snapshot: CommitSnapshot) throws -> [String] {
+        var key = [directory, try snapshot.treeID(at: directory)?.hex ?? "-"]
+        for path in attributeFiles(above: directory) { key.append(try snapshot.unsizedEntry(at: path)?.oid.hex ?? "-") }
+        return key
+    }
+
+    /// An entry as a tree records it: path, kind and content id.
+    private struct Fingerprint: Equatable {
+        let path: String
+        let kind: EntryKind
+        let oid: Oid
+        init(_ entry: SnapshotEntry) {
+            path = entry.path
+            kind = entry.kind
+            oid = entry.oid
+        }
+    }
+}
+
+extension String {
+    var trimmingTrailingSlash: String { hasSuffix("/") ? String(dropLast()) : self }
+}

@@ -1,2 +1,0 @@
-// The hook tests live beside the hook logic as it lands.
-import Testing

@@ -1,0 +1,54 @@
+import GitShim
+import Hooks
+import Testing
+import TestSupport
+
+/// Records what it was asked to deploy.
+final class RecordingDeployer: CommitDeployer, @unchecked Sendable {
+    var deployed = [String]()
+    func deploy(_ commit: Commit, ref: String, repository: Repository, config: HookConfig) async -> [String] {
+        deployed.append(ref)
+        return ["deployed \(ref)"]
+    }
+}
+
+@Suite struct PostReceiveTests {
+    let fixture: GitFixture
+    let repository: Repository
+    let sha: Oid
+
+    init() throws {
+        fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "wf")
+        sha = try #require(Oid(hex: try fixture.commitAll()))
+        repository = try Repository.open(containing: fixture.path)
+    }
+
+    @Test func onlyRefsMatchingThePatternsAreDeployed() async {
+        let deployer = RecordingDeployer()
+        let updates = ["refs/heads/main", "refs/tags/v1.2", "refs/tags/x1", "refs/heads/team/release"].map {
+            ReceivedUpdate(oldOid: nil, newOid: sha, ref: $0)
+        }
+        let report = await PostReceive.run(repository: repository, updates: updates,
+                                     config: HookConfig(deployRefs: ["refs/tags/v*", "refs/heads/*/release"]), deployer: deployer)
+        #expect(deployer.deployed == ["refs/tags/v1.2", "refs/heads/team/release"])
+        #expect(report.text == "pipedreamer: deployed refs/tags/v1.2\npipedreamer: deployed refs/heads/team/release")
+    }
+
+    @Test func aDeletedDeployRefDeploysNothing() async {
+        let deployer = RecordingDeployer()
+        let report = await PostReceive.run(repository: repository, updates: [ReceivedUpdate(oldOid: sha, newOid: nil, ref: "refs/tags/v1")],
+                                     config: HookConfig(deployRefs: ["refs/tags/v*"]), deployer: deployer)
+        #expect(deployer.deployed == [])
+        #expect(report.lines == ["refs/tags/v1 deleted; nothing to deploy"])
+    }
+
+    @Test func nothingConfiguredIsSaidOnce() async {
+        let deployer = RecordingDeployer()
+        let updates = ["refs/heads/a", "refs/heads/b"].map { ReceivedUpdate(oldOid: nil, newOid: sha, ref: $0) }
+        let report = await PostReceive.run(repository: repository, updates: updates, config: HookConfig(), deployer: deployer)
+        #expect(deployer.deployed == [])
+        #expect(report.lines.count == 1)
+        #expect(report.lines[0].hasPrefix("nothing deployed: no refs are configured for deploy"))
+    }
+}

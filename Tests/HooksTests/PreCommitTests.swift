@@ -1,0 +1,90 @@
+import Foundation
+import GitShim
+import Hooks
+import Testing
+import TestSupport
+
+/// The pre-commit logic over a real index, without git running it.
+@Suite struct PreCommitTests {
+    func run(_ fixture: GitFixture, limit: Int = 921_600) throws -> PreCommitReport {
+        let repository = try Repository.open(containing: fixture.path)
+        return try PreCommit.run(repository: repository, index: IndexSnapshot(repository: repository, indexFile: fixture.path + "/.git/index"),
+                                 limit: limit)
+    }
+
+    @Test func onlyWorkflowsTheStagedChangeTouchesAreChecked() throws {
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "a")
+        try fixture.writeWorkflow(at: "b")
+        try fixture.commitAll()
+        try fixture.write("b/nodes/more.ts", "more\n")
+        try fixture.git(["add", "-A"])
+        #expect(try run(fixture).checked == ["b"])
+    }
+
+    @Test func aModeChangeTouchesTheWorkflow() throws {
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "wf")
+        try fixture.commitAll()
+        try fixture.git(["update-index", "--chmod=+x", "wf/nodes/fetch.ts"])
+        #expect(try run(fixture).checked == ["wf"])
+    }
+
+    @Test func aChangedGitattributesAboveAWorkflowTouchesIt() throws {
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "team/wf")
+        try fixture.commitAll()
+        try fixture.write("team/.gitattributes", "*.ts -diff\n")
+        try fixture.git(["add", "-A"])
+        let report = try run(fixture)
+        #expect(report.checked == ["team/wf"])
+        #expect(report.failures.map(\.check.violations.first?.path) == ["team/wf/nodes/fetch.ts"])
+    }
+
+    @Test func aNestedWorkflowsChangeDoesNotTouchTheOuterOne() throws {
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "outer")
+        try fixture.writeWorkflow(at: "outer/inner", name: "inner")
+        try fixture.commitAll()
+        try fixture.write("outer/inner/nodes/x.ts", "x\n")
+        try fixture.git(["add", "-A"])
+        #expect(try run(fixture).checked == ["outer/inner"])
+    }
+
+    @Test func changesOutsideWorkflowsCheckNothing() throws {
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "wf")
+        try fixture.commitAll()
+        try fixture.write("docs/readme.md", "x\n")
+        try fixture.git(["add", "-A"])
+        let report = try run(fixture)
+        #expect(report.checked == [])
+        #expect(report.passed)
+    }
+
+    @Test func theSizeReportSaysHowMuchTheCommitAdds() throws {
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "wf", nodes: ["fetch": "12345\n"])
+        try fixture.commitAll()
+        try fixture.write("wf/nodes/fetch.ts", String(repeating: "a", count: 1999) + "\n")
+        try fixture.git(["add", "-A"])
+        let failure = try #require(try run(fixture, limit: 1024).failures.first)
+        let spec = try fixture.git(["show", "HEAD:wf/workflow.yaml"]).count
+        #expect(failure.bytesBefore == spec + 6)
+        #expect(failure.sizeChange == "this commit adds 1994 bytes (\(spec + 6) bytes before)")
+    }
+
+    @Test func theHookNeverWritesTheIndex() throws {
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "wf")
+        try fixture.commitAll()
+        try fixture.write("wf/nodes/bad.ts", [0])
+        try fixture.git(["add", "-A"])
+        let index = fixture.root.appendingPathComponent(".git/index")
+        let before = try Data(contentsOf: index)
+        let modified = try FileManager.default.attributesOfItem(atPath: index.path)[.modificationDate] as? Date
+        #expect(try run(fixture).failures.count == 1)
+        #expect(try Data(contentsOf: index) == before)
+        #expect(try FileManager.default.attributesOfItem(atPath: index.path)[.modificationDate] as? Date == modified)
+    }
+}
