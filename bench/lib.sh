@@ -15,6 +15,13 @@ pipedreamer_binary() {
     echo "$repo_root/.build/release/pipedreamer"
 }
 
+# The release kube-test-server (the local API server): $KUBE_TEST_SERVER when set, else built from this checkout.
+kube_test_server_binary() {
+    if [ -n "${KUBE_TEST_SERVER:-}" ]; then echo "$KUBE_TEST_SERVER"; return; fi
+    (cd "$repo_root" && swift build -c release --product kube-test-server >/dev/null 2>&1) || { echo "release build of kube-test-server failed" >&2; exit 1; }
+    echo "$repo_root/.build/release/kube-test-server"
+}
+
 now_ns() { date +%s%N; }
 
 # time_runs N CMD...: runs CMD N times (after one warm-up) and prints the median wall time in microseconds.

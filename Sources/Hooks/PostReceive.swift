@@ -92,7 +92,7 @@ public struct ClusterDeployer: CommitDeployer {
             let changed = result.objects.filter { $0.outcome != .unchanged }.map(\.description)
             let what = changed.isEmpty ? "already deployed, nothing changed" : changed.joined(separator: ", ")
             return "\(at): deployed \(rendered.spec.name) to namespace \(rendered.namespace): \(what)"
-                + (result.restarted ? "; rollout started (follow it with `pipedreamer status \(rendered.spec.name) -n \(rendered.namespace)`)" : "")
+                + (result.startedRollout ? "; rollout started (follow it with `pipedreamer status \(rendered.spec.name) -n \(rendered.namespace)`)" : "")
         } catch {
             try? await client.shutdown()
             return "\(at): deploy of \(rendered.spec.name) failed: \(Self.firstLine(of: error)); the push itself succeeded, run `pipedreamer deploy \(commit.oid.short)` to retry"

@@ -15,6 +15,15 @@ extension ServerCore {
         }
     }
 
+    /// Called with the lock held when a stuck Deployment's pods come up: like the real controller, it
+    /// reports the rollout done without waiting for a new generation.
+    func podsBecameAvailable(_ key: ObjectKey) {
+        guard store[key] != nil else { return }
+        schedule(configuration.rolloutDelayMilliseconds) { [weak self] in
+            self?.withLock { self?.reconcile(key) }
+        }
+    }
+
     /// Writes the status the real controller would reach for the current generation.
     private func reconcile(_ key: ObjectKey) {
         guard let stored = store[key] else { return }

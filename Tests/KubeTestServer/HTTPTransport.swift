@@ -36,6 +36,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         let rawQuery = parts.count > 1 ? parts[1] : ""
         let request = APIRequest(method: head.method.rawValue, path: path, query: APIRequest.splitQuery(rawQuery),
                                  headers: head.headers.map { ($0.name, $0.value) }, body: body)
+        if request.method == "GET", path == DebugEndpoint.path {
+            write(context: context, head: head, response: DebugEndpoint.respond(core: core))
+            return
+        }
         let certificateUser = peerUser(context)
         let started = Date()
         let record: @Sendable (Int, String?) -> Void = { [core] status, user in

@@ -146,11 +146,16 @@ public final class KubeTestServer: Sendable {
                                     "metadata": ["name": .string(name)], "handler": .string(handler)])
     }
 
-    /// Makes the Deployment's rollouts time out (`ProgressDeadlineExceeded`) instead of completing.
+    /// Makes the Deployment's rollouts time out (`ProgressDeadlineExceeded`) instead of completing;
+    /// with `false`, its pods come up and the controller reports the current rollout complete.
     public func setNeverAvailable(namespace: String, name: String, _ stuck: Bool = true) {
         let key = ObjectKey(resource: .deployments, namespace: namespace, name: name)
         core.withLock {
-            if stuck { core.neverAvailable.insert(key) } else { core.neverAvailable.remove(key) }
+            if stuck {
+                core.neverAvailable.insert(key)
+            } else if core.neverAvailable.remove(key) != nil {
+                core.podsBecameAvailable(key)
+            }
         }
     }
 }

@@ -13,6 +13,8 @@ struct KubeTestServerCommand: AsyncParsableCommand {
 
             Plain HTTP: kubectl --server http://127.0.0.1:PORT get configmaps
 
+            GET /debug/requests (no credentials needed) lists the requests received so far as JSON: {"count": N, "requests": [{"method", "path", "query", "contentType", "status"}]}, oldest first, without bodies; it is not itself counted.
+
             With --tls it writes ca.crt, server.crt and server.key, a certificate and key per user (admin, in group system:masters) and a ready kubeconfig into the state directory, and prints their paths: kubectl --kubeconfig STATE_DIR/kubeconfig get namespaces
             """)
 

@@ -84,6 +84,25 @@ import Testing
         }
     }
 
+    @Test func aStuckRolloutCompletesOnceItsPodsBecomeAvailable() async throws {
+        try await withServer { server, http in
+            server.setNeverAvailable(namespace: "default", name: "hello")
+            _ = try await http.apply(path, Fixture.deployment("hello"))
+            #expect(await server.waitForRollout(namespace: "default", name: "hello"))
+            server.setNeverAvailable(namespace: "default", name: "hello", false)
+            var status = try await http.get(path).json["status"]
+            for _ in 0..<200 where status?["availableReplicas"] == nil {
+                try await Task.sleep(nanoseconds: 10_000_000)
+                status = try await http.get(path).json["status"]
+            }
+            let progressing = status?["conditions"]?.array?.first { $0["type"] == "Progressing" }
+            #expect(progressing?["reason"] == "NewReplicaSetAvailable")
+            #expect(status?["availableReplicas"] == 1)
+            #expect(status?["observedGeneration"] == 1)
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 1)
+        }
+    }
+
     @Test func mergePatchReplacesLists() async throws {
         try await withServer { _, http in
             _ = try await http.apply(path, Fixture.deployment("hello"))

@@ -26,9 +26,14 @@ public struct AppliedObject: Sendable, Equatable, CustomStringConvertible {
 /// The result of a deploy.
 public struct DeployResult: Sendable {
     public let objects: [AppliedObject]
-    /// True when the restart patch was sent (the deployed commit changed).
+    /// True when the restart patch was sent: the Deployment existed and the deployed commit changed.
     public let restarted: Bool
     public let rollout: RolloutState?
+
+    /// True when the pods roll for this commit: the Deployment was created (already stamped) or restamped.
+    public var startedRollout: Bool {
+        restarted || objects.contains { $0.reference.hasPrefix("deployment.apps/") && $0.outcome == .created }
+    }
 }
 
 /// Applies a rendered workflow to a cluster in DESIGN order: ConfigMap (and Secret), Deployment,
@@ -49,7 +54,8 @@ public struct Deployer: Sendable {
         let dryRun = settings.serverDryRun
 
         // Current state, read once, tells created from configured from unchanged and what to prune.
-        let existing = try await currentVersions(namespace: namespace, selector: selector)
+        let live = try await liveObjects(namespace: namespace, selector: selector)
+        let existing = live.mapValues { $0[path: "metadata", "resourceVersion"]?.stringValue ?? "" }
 
         var objects = rendered.objects
         if let secret { objects.insert(.secret(secret), at: 1) }
@@ -60,8 +66,7 @@ public struct Deployer: Sendable {
             let objectName = object.metadata.name ?? ""
             var body = try JSONValue(encoding: object)
             if case .deployment = object {
-                // The template itself never carries the stamp: only the restart patch changes it.
-                body = body.removing(["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation])
+                body = Self.keepingLiveStamp(body, live: live[Self.key(type, objectName)])
             }
             let result = try await api.apply(type, namespace: namespace, name: objectName, object: body, dryRun: dryRun)
             if case .deployment = object { deploymentAfterApply = result }
@@ -148,23 +153,32 @@ public struct Deployer: Sendable {
         }
     }
 
-    /// resourceVersions of this workflow's objects, keyed by `type/name`.
-    func currentVersions(namespace: String, selector: String) async throws -> [String: String] {
+    /// The Deployment to apply, with a restart stamp the apply cannot change. A new Deployment is
+    /// created already stamped with the commit (one rollout, no restart needed); an existing one
+    /// keeps its live stamp (or none), so only the restart patch ever changes it.
+    static func keepingLiveStamp(_ deployment: JSONValue, live: JSONValue?) -> JSONValue {
+        guard let live else { return deployment }
+        let stampPath = ["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]
+        let unstamped = deployment.removing(stampPath)
+        guard let stamp = live[stampPath] else { return unstamped }
+        return unstamped.setting(stampPath, stamp)
+    }
+
+    /// This workflow's objects as they are, keyed by `type/name`.
+    func liveObjects(namespace: String, selector: String) async throws -> [String: JSONValue] {
         // Secrets are not listed: that would read their values.
         let types = Self.listedTypes
-        return try await withThrowingTaskGroup(of: [String: String].self) { group in
+        return try await withThrowingTaskGroup(of: [String: JSONValue].self) { group in
             for type in types {
                 group.addTask {
-                    var versions = [String: String]()
+                    var objects = [String: JSONValue]()
                     for item in try await api.list(type, namespace: namespace, labelSelector: selector) {
-                        if let name = item[path: "metadata", "name"]?.stringValue {
-                            versions[Self.key(type, name)] = item[path: "metadata", "resourceVersion"]?.stringValue ?? ""
-                        }
+                        if let name = item[path: "metadata", "name"]?.stringValue { objects[Self.key(type, name)] = item }
                     }
-                    return versions
+                    return objects
                 }
             }
-            var all = [String: String]()
+            var all = [String: JSONValue]()
             for try await part in group { all.merge(part) { $1 } }
             return all
         }

@@ -31,6 +31,15 @@ extension JSONValue {
         return nil
     }
 
+    /// A copy with `value` at `keys`, creating objects on the way (a non-object on the way is replaced).
+    public func setting(_ keys: [String], _ value: JSONValue) -> JSONValue {
+        guard let first = keys.first else { return value }
+        var members: [String: JSONValue] = [:]
+        if case .object(let existing) = self { members = existing }
+        members[first] = (members[first] ?? .object([:])).setting(Array(keys.dropFirst()), value)
+        return .object(members)
+    }
+
     /// A copy without the value at `keys`; objects left empty by the removal are removed too.
     public func removing(_ keys: [String]) -> JSONValue {
         guard let first = keys.first, case .object(var members) = self, let child = members[first] else { return self }

@@ -86,7 +86,8 @@ public struct SecretSource: Sendable {
     private static func jsonValue(_ node: Yams.Node) -> JSONValue {
         switch node {
         case .scalar(let scalar):
-            switch scalar.tag.rawValue {
+            // `node.tag` is the resolved tag (plain `5432` is an int); `scalar.tag` stays implicit.
+            switch node.tag.rawValue {
             case Tag.Name.null.rawValue: return .null
             case Tag.Name.bool.rawValue: return Bool.construct(from: scalar).map(JSONValue.bool) ?? .string(scalar.string)
             case Tag.Name.int.rawValue: return Int.construct(from: scalar).map(JSONValue.int) ?? .string(scalar.string)

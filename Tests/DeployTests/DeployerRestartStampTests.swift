@@ -1,0 +1,127 @@
+import Foundation
+import GitShim
+import KubeTestServer
+import Testing
+import TestSupport
+
+@testable import Deploy
+
+/// The restart stamp (`kubectl.kubernetes.io/restartedAt`) through `Deployer` against the local API
+/// server: a new Deployment is born stamped, and afterwards only the restart patch changes it.
+@Suite struct DeployerRestartStampTests {
+    static let stampPath = ["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]
+
+    /// A started server, a client for it and a committed workflow `hello`.
+    func withDeployer(_ body: (KubeTestServer, KubernetesClient, GitFixture) async throws -> Void) async throws {
+        let server = try await KubeTestServer.start(.init(rolloutDelayMilliseconds: 5))
+        let client = try KubernetesClient(connection: ClusterConnection(server: server.url, contextName: "test", origin: "test"),
+                                          options: KubeClientOptions(retry: .never, version: "test", warningHandler: { _ in }))
+        let repo = try GitFixture()
+        try repo.writeWorkflow()
+        try repo.commitAll("first")
+        do {
+            try await body(server, client, repo)
+        } catch {
+            try? await client.shutdown()
+            try? await server.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        try await server.shutdown()
+    }
+
+    func render(_ repo: GitFixture) throws -> Rendered {
+        var options = RenderOptions()
+        options.runtimeClass = ""
+        return try Renderer.render(repository: try Repository.open(containing: repo.path), options: options)
+    }
+
+    func deploy(_ client: KubernetesClient, _ rendered: Rendered, dryRun: Bool = false) async throws -> DeployResult {
+        var settings = DeploySettings()
+        settings.serverDryRun = dryRun
+        settings.pollInterval = .milliseconds(10)
+        return try await Deployer(api: client, say: { _ in }).deploy(rendered, secret: nil, settings: settings)
+    }
+
+    func liveStamp(_ server: KubeTestServer) -> String? {
+        server.object(.deployments, namespace: "default", name: "hello")?.value(at: Self.stampPath)?.string
+    }
+
+    func generation(_ server: KubeTestServer) -> Int64? {
+        server.object(.deployments, namespace: "default", name: "hello")?.value(at: ["metadata", "generation"])?.int
+    }
+
+    func restartPatches(_ server: KubeTestServer) -> Int {
+        server.requests.filter { $0.contentType == "application/strategic-merge-patch+json" }.count
+    }
+
+    @Test func aNewDeploymentIsCreatedStampedInOneRolloutWithoutARestart() async throws {
+        try await withDeployer { server, client, repo in
+            let rendered = try render(repo)
+            let result = try await deploy(client, rendered)
+            #expect(result.restarted == false)
+            #expect(liveStamp(server) == rendered.commit.oid.hex)
+            #expect(restartPatches(server) == 0)
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 1)
+        }
+    }
+
+    @Test func aServerDryRunOfAFirstDeploySucceedsAndPersistsNothing() async throws {
+        try await withDeployer { server, client, repo in
+            let result = try await deploy(client, try render(repo), dryRun: true)
+            #expect(result.objects.map(\.description) == [
+                "configmap/hello-code created", "deployment.apps/hello created", "service/hello created",
+            ])
+            #expect(server.object(.deployments, namespace: "default", name: "hello") == nil)
+            #expect(restartPatches(server) == 0)
+        }
+    }
+
+    @Test func aNewCommitIsStampedByTheRestartPatchOnlyOnce() async throws {
+        try await withDeployer { server, client, repo in
+            _ = try await deploy(client, try render(repo))
+            try repo.write("nodes/fetch.ts", "export default async () => ({ ok: false });\n")
+            try repo.commitAll("second")
+            let rendered = try render(repo)
+            server.clearRequests()
+
+            let result = try await deploy(client, rendered)
+            #expect(result.restarted)
+            #expect(liveStamp(server) == rendered.commit.oid.hex)
+            let deploymentApply = server.requests.first { $0.contentType == "application/apply-patch+yaml" && $0.path.hasSuffix("/deployments/hello") }
+            let applied = try JSON.parse(try #require(deploymentApply).body)
+            #expect(applied.value(at: Self.stampPath)?.string != rendered.commit.oid.hex)
+            #expect(restartPatches(server) == 1)
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 2)
+        }
+    }
+
+    @Test func aManualRestartIsKeptByTheApplyAndReplacedByOneRestart() async throws {
+        try await withDeployer { server, client, repo in
+            let rendered = try render(repo)
+            _ = try await deploy(client, rendered)
+            // What `kubectl rollout restart` does: another manager stamps a time.
+            let manual = JSONValue.object(["spec": .object(["template": .object(["metadata": .object([
+                "annotations": .object([Manifests.restartedAtAnnotation: .string("2026-01-01T00:00:00Z")]),
+            ])])])])
+            _ = try await client.patch(.deployments, namespace: "default", name: "hello", strategicMerge: manual, dryRun: false)
+            #expect(generation(server) == 2)
+            server.clearRequests()
+
+            let result = try await deploy(client, rendered)
+            #expect(result.restarted)
+            #expect(liveStamp(server) == rendered.commit.oid.hex)
+            // The template went back to the commit's stamp once: one new generation, one patch.
+            #expect(generation(server) == 3)
+            #expect(restartPatches(server) == 1)
+        }
+    }
+
+    @Test func theApplyCarriesTheLiveStampOrNone() {
+        let rendered = JSONValue.object([:]).setting(Self.stampPath, .string("new-sha"))
+        let stamped = JSONValue.object([:]).setting(Self.stampPath, .string("old-sha"))
+        #expect(Deployer.keepingLiveStamp(rendered, live: nil)[Self.stampPath] == .string("new-sha"))
+        #expect(Deployer.keepingLiveStamp(rendered, live: stamped)[Self.stampPath] == .string("old-sha"))
+        #expect(Deployer.keepingLiveStamp(rendered, live: .object(["spec": .object([:])])) == .object([:]))
+    }
+}
