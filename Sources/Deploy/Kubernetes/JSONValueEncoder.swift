@@ -81,6 +81,11 @@ struct JSONValueEncoder {
         let codingPath: [any CodingKey]
 
         mutating func encodeNil(forKey key: Key) throws { box.child(forKey: key.stringValue).content = .value(.null) }
+        // Primitives get their own overloads: the generic path would cast dynamically for each.
+        mutating func encode(_ value: String, forKey key: Key) throws { box.child(forKey: key.stringValue).content = .value(.string(value)) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { box.child(forKey: key.stringValue).content = .value(.bool(value)) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { box.child(forKey: key.stringValue).content = .value(.int(value)) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { box.child(forKey: key.stringValue).content = .value(.double(value)) }
         mutating func encode(_ value: some Encodable, forKey key: Key) throws {
             try encodeValue(value, into: box.child(forKey: key.stringValue), codingPath: codingPath + [key])
         }
@@ -102,6 +107,10 @@ struct JSONValueEncoder {
         var count: Int { box.count }
 
         mutating func encodeNil() throws { box.appendChild().content = .value(.null) }
+        mutating func encode(_ value: String) throws { box.appendChild().content = .value(.string(value)) }
+        mutating func encode(_ value: Bool) throws { box.appendChild().content = .value(.bool(value)) }
+        mutating func encode(_ value: Int) throws { box.appendChild().content = .value(.int(value)) }
+        mutating func encode(_ value: Double) throws { box.appendChild().content = .value(.double(value)) }
         mutating func encode(_ value: some Encodable) throws {
             try encodeValue(value, into: box.appendChild(), codingPath: codingPath)
         }
