@@ -125,3 +125,23 @@ import TestSupport
         #expect(Deployer.keepingLiveStamp(rendered, live: .object(["spec": .object([:])])) == .object([:]))
     }
 }
+
+@Suite struct DeployerTemplateChangeTests {
+    @Test func aNextCommitThatAlsoChangesThePodTemplateRollsOnce() async throws {
+        let helper = DeployerRestartStampTests()
+        try await helper.withDeployer { server, client, repo in
+            _ = try await helper.deploy(client, try helper.render(repo))
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 1)
+            // A new node file adds an `items` entry to the code volume: the template changes on its own.
+            try repo.writeWorkflow(nodes: ["fetch": "export default async () => ({ ok: true });\n",
+                                           "store": "export default async () => ({ stored: true });\n"])
+            try repo.commitAll("second node")
+            let rendered = try helper.render(repo)
+            let result = try await helper.deploy(client, rendered)
+            #expect(helper.liveStamp(server) == rendered.commit.oid.hex)
+            #expect(result.restarted == false)
+            #expect(helper.restartPatches(server) == 0)
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 2)
+        }
+    }
+}

@@ -59,15 +59,15 @@ public struct Deployer: Sendable {
 
         var objects = rendered.objects
         if let secret { objects.insert(.secret(secret), at: 1) }
+        let sha = rendered.commit.oid.hex
+        let deploymentBody = try await plannedDeployment(rendered, live: live[Self.key(.deployments, name)], sha: sha)
         var applied = [AppliedObject]()
         var deploymentAfterApply: JSONValue?
         for object in objects {
             let type = Self.resourceType(of: object)
             let objectName = object.metadata.name ?? ""
             var body = try JSONValue(encoding: object)
-            if case .deployment = object {
-                body = Self.keepingLiveStamp(body, live: live[Self.key(type, objectName)])
-            }
+            if case .deployment = object { body = deploymentBody }
             let result = try await api.apply(type, namespace: namespace, name: objectName, object: body, dryRun: dryRun)
             if case .deployment = object { deploymentAfterApply = result }
             let before = existing[Self.key(type, objectName)]
@@ -96,7 +96,6 @@ public struct Deployer: Sendable {
             }
         }
 
-        let sha = rendered.commit.oid.hex
         let stamped = deploymentAfterApply?[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
         var restarted = false
         var deployment = deploymentAfterApply
@@ -151,6 +150,26 @@ public struct Deployer: Sendable {
             current = try await api.get(.deployments, namespace: namespace, name: name)
             if current == nil { throw DeployError("deployment \"\(name)\" disappeared while waiting for its rollout") }
         }
+    }
+
+    /// The Deployment body to apply. When the live Deployment is stamped with another commit and
+    /// this apply changes its pod template anyway (a node file added, a new image), the new stamp
+    /// rides along in that one change, so the pods roll once and no restart patch follows. Whether
+    /// the template changes is asked of the server with a dry-run apply before anything is
+    /// written, which also validates the Deployment before the ConfigMap changes.
+    func plannedDeployment(_ rendered: Rendered, live: JSONValue?, sha: String) async throws -> JSONValue {
+        guard let object = rendered.objects.first(where: { if case .deployment = $0 { return true } else { return false } }) else {
+            throw DeployError("the rendered objects hold no Deployment")
+        }
+        let kept = Self.keepingLiveStamp(try JSONValue(encoding: object), live: live)
+        let stampPath = ["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]
+        guard let live, live[stampPath]?.stringValue != sha else { return kept }
+        let preview = try await api.apply(.deployments, namespace: rendered.namespace, name: rendered.spec.name,
+                                          object: kept, dryRun: true)
+        let templateStamp = ["metadata", "annotations", Manifests.restartedAtAnnotation]
+        let before = live[path: "spec", "template"]?.removing(templateStamp)
+        let after = preview[path: "spec", "template"]?.removing(templateStamp)
+        return before == after ? kept : kept.setting(stampPath, .string(sha))
     }
 
     /// The Deployment to apply, with a restart stamp the apply cannot change. A new Deployment is
