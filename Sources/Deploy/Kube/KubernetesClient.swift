@@ -56,7 +56,7 @@ public final class KubernetesClient: KubernetesAPI {
         // JSON is YAML, so the apply patch is sent as JSON under the apply-patch+yaml type.
         let query = [("fieldManager", Self.fieldManager), ("force", "true")] + Self.dryRunQuery(dryRun)
         return try await succeed(KubeRequest(method: "PATCH", path: type.objectPath(namespace: namespace, name: name),
-                                             query: query, body: try Self.encode(object),
+                                             query: query, body: Self.yamlSafe(try Self.encode(object)),
                                              contentType: "application/apply-patch+yaml"))
     }
 
@@ -104,6 +104,41 @@ public final class KubernetesClient: KubernetesAPI {
     }
 
     private static func dryRunQuery(_ dryRun: Bool) -> [(String, String)] { dryRun ? [("dryRun", "All")] : [] }
+
+    /// The API server reads an apply body with a YAML parser, which refuses characters outside
+    /// YAML's printable set even inside JSON strings (DEL, the C1 controls, U+FFFE, U+FFFF) and
+    /// folds the YAML 1.1 line breaks NEL, LS and PS into spaces. JSON lets them be written as
+    /// `\uXXXX` escapes, which YAML reads back as the same characters. They can only occur inside
+    /// strings, so the bytes are rewritten in place.
+    static func yamlSafe(_ json: Data) -> Data {
+        var output = Data()
+        output.reserveCapacity(json.count)
+        let bytes = [UInt8](json)
+        var index = 0
+        func escape(_ scalar: UInt32) {
+            output.append(contentsOf: Array(String(format: "\\u%04x", scalar).utf8))
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x7F {
+                escape(0x7F)
+                index += 1
+            } else if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
+                escape(UInt32(bytes[index + 1]))
+                index += 2
+            } else if byte == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBF, bytes[index + 2] == 0xBE || bytes[index + 2] == 0xBF {
+                escape(bytes[index + 2] == 0xBE ? 0xFFFE : 0xFFFF)
+                index += 3
+            } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                escape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                index += 3
+            } else {
+                output.append(byte)
+                index += 1
+            }
+        }
+        return output
+    }
 
     static func encode(_ value: JSONValue) throws -> Data {
         let encoder = JSONEncoder()
