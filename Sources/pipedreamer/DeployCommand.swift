@@ -40,8 +40,19 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long to wait for the rollout, e.g. 90s, 5m. (default: 5m)", valueName: "duration"))
     var timeout: String = "5m"
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text (progress lines) or json (a summary object; progress goes to standard error).", valueName: "format"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text (progress lines) or json (a summary object; progress goes to standard error). With --dry-run=client: the objects as YAML, or as a JSON List with json.", valueName: "format"))
     var output: DeployOutput = .text
+
+    func validate() throws {
+        _ = try parsedTimeout()
+        if let requestTimeout = cluster.requestTimeout {
+            do {
+                _ = try KubeRequestTimeout.parse(requestTimeout)
+            } catch {
+                throw ValidationError("--request-timeout: '\(requestTimeout)' is not a duration; write it like 30s, 2m or 0 for none")
+            }
+        }
+    }
 
     func run() async throws {
         let waitLimit = try parsedTimeout()
@@ -53,7 +64,9 @@ struct DeployCommand: AsyncParsableCommand {
         }
         let secret = secrets.map { Manifests.secret(name: rendered.spec.name, namespace: rendered.namespace, data: $0.data) }
         let tags = (try? repository.tags(pointingAt: rendered.commit.oid)) ?? []
-        let toStandardError = output == .json
+        // Progress goes to standard error whenever standard output carries data: a JSON summary,
+        // or the objects of a client-side dry run (so it can be piped into kubectl).
+        let toStandardError = output == .json || dryRun == .client
         let say: @Sendable (String) -> Void = { line in
             if toStandardError { printError(line) } else { print(line) }
         }
@@ -63,7 +76,8 @@ struct DeployCommand: AsyncParsableCommand {
 
         if dryRun == .client {
             // What would be applied; the Secret's values are never printed.
-            print(try ManifestWriter.yaml(rendered.objects), terminator: "")
+            let text = output == .json ? try ManifestWriter.json(rendered.objects) : try ManifestWriter.yaml(rendered.objects)
+            print(text, terminator: "")
             return
         }
 

@@ -31,11 +31,13 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let connection = try cluster.connection()
         let repository = try? repositoryOptions.open()
-        let local = try localWorkflow(repository)
+        // With NAME the local workflow only adds its namespace; a repository of several workflows is fine then.
+        let local = name == nil ? try localWorkflow(repository) : try? localWorkflow(repository)
         guard let workflowName = name ?? local?.spec?.name else {
             throw ValidationFailure("name a workflow (pipedreamer status NAME), or run inside a repository whose HEAD has a workflow.yaml")
         }
-        let ns = KubeNamespace.resolve(flag: namespace, workflow: name == nil ? local?.spec?.namespace : nil, connection: connection)
+        let localSpec = local?.spec.flatMap { $0.name == workflowName ? $0 : nil }
+        let ns = KubeNamespace.resolve(flag: namespace, workflow: localSpec?.namespace, connection: connection)
         let status = try await withClient(cluster, connection) { client in
             try await mapErrors { try await WorkflowStatus.fetch(api: client, namespace: ns, name: workflowName) }
         }

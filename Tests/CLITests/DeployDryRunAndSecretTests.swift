@@ -48,6 +48,30 @@ import TestSupport
             let stamp = result.stdoutText.split(separator: "\n").first { $0.contains("kubectl.kubernetes.io/restartedAt: ") }
             #expect(stamp?.contains(h.firstCommit) == true)
             #expect(h.server.requests.isEmpty)
+            // Standard output holds only the objects, so it can be piped into kubectl.
+            #expect(result.stdoutText.hasPrefix("---\napiVersion: v1\n"))
+            #expect(result.stderrText.contains("deploying workflow hello at \(h.firstCommit)"))
+        }
+    }
+
+    @Test func clientDryRunWithJSONOutputPrintsAList() async throws {
+        try await DeployHarness.with { h in
+            let result = try h.deploy(["--dry-run=client", "-o", "json"])
+            #expect(result.status == 0, "\(result.stderrText)")
+            let list = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]
+            #expect(list?["kind"] as? String == "List")
+            #expect((list?["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["ConfigMap", "Deployment", "Service", "CronJob"])
+            #expect(h.server.requests.isEmpty)
+        }
+    }
+
+    @Test func aBadRequestTimeoutIsRefusedBeforeAnythingIsPrinted() async throws {
+        try await DeployHarness.with { h in
+            let result = try h.deploy(["--request-timeout", "soon"])
+            #expect(result.status == 64)
+            #expect(result.stdoutText == "")
+            #expect(result.stderrText.contains("--request-timeout: 'soon' is not a duration; write it like 30s, 2m or 0 for none"))
+            #expect(h.server.requests.isEmpty)
         }
     }
 

@@ -89,3 +89,16 @@ import TestSupport
         }
     }
 }
+
+@Suite struct StatusByNameTests {
+    @Test func statusByNameWorksInARepositoryOfSeveralWorkflows() async throws {
+        try await DeployHarness.with { h in
+            #expect(try h.deploy().status == 0)
+            try h.repo.writeWorkflow(at: "other", name: "other")
+            try h.repo.commitAll("a second workflow")
+            let result = try h.run(["status", "hello"])
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(result.stdoutText.hasPrefix("workflow:  hello (namespace default)\n"))
+        }
+    }
+}
