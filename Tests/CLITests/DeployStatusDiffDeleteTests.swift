@@ -102,3 +102,19 @@ import TestSupport
         }
     }
 }
+
+@Suite struct DiffPruneTests {
+    @Test func diffShowsACronJobThatDeployWouldPrune() async throws {
+        try await DeployHarness.with { h in
+            #expect(try h.deploy().status == 0)
+            try h.writeWorkflow(fetch: try h.show("HEAD:nodes/fetch.ts"), cron: false)
+            try h.repo.commitAll("drop the cron trigger")
+            let result = try h.run(["diff"])
+            #expect(result.status == 1, "\(result.stderrText)")
+            let lines = result.stdoutText.split(separator: "\n").map(String.init)
+            #expect(lines.contains("--- live/cronjob.batch/hello-cron"))
+            #expect(lines.contains("-kind: CronJob"))
+            #expect(h.object(.cronJobs, "hello-cron") != nil)
+        }
+    }
+}

@@ -7,8 +7,8 @@ public struct WorkflowDiff: Sendable {
         public let reference: String
         /// Normalised YAML of the live object; nil when it does not exist.
         public let live: String?
-        /// Normalised YAML of the object after a server-side dry-run apply.
-        public let desired: String
+        /// Normalised YAML of the object after a server-side dry-run apply; nil when deploy would prune it.
+        public let desired: String?
         public var changed: Bool { live != desired }
     }
 
@@ -37,6 +37,16 @@ public struct WorkflowDiff: Sendable {
                                  live: try live.map { try Self.normalised($0) },
                                  desired: try Self.normalised(desired)))
         }
+        // CronJobs of this workflow that the spec no longer has: deploy prunes them.
+        let wanted = Set(rendered.objects.compactMap { object -> String? in
+            if case .cronJob = object { return object.metadata.name } else { return nil }
+        })
+        let selector = "\(Manifests.nameLabel)=\(rendered.spec.name),\(Manifests.managedByLabel)=pipedreamer"
+        let cronJobs = try await api.list(.cronJobs, namespace: rendered.namespace, labelSelector: selector)
+        for cronJob in cronJobs {
+            guard let name = cronJob[path: "metadata", "name"]?.stringValue, !wanted.contains(name) else { continue }
+            entries.append(Entry(reference: Deployer.reference(.cronJobs, name), live: try Self.normalised(cronJob), desired: nil))
+        }
         return entries
     }
 
@@ -47,7 +57,7 @@ public struct WorkflowDiff: Sendable {
 
     /// A unified diff of one entry, as `diff -u` prints it (labels `live/…` and `desired/…`).
     public static func unified(_ entry: Entry) -> String {
-        UnifiedDiff.make(old: entry.live ?? "", new: entry.desired,
+        UnifiedDiff.make(old: entry.live ?? "", new: entry.desired ?? "",
                          oldLabel: "live/\(entry.reference)", newLabel: "desired/\(entry.reference)")
     }
 }
