@@ -117,11 +117,25 @@ import TestSupport
         }
     }
 
-    @Test func theApplyCarriesTheLiveStampOrNone() {
+    /// A live Deployment stamped `old-sha`, with the stamp owned by `manager` doing `operation`.
+    static func live(ownedBy manager: String, _ operation: String) -> JSONValue {
+        let owned = JSONValue.object([:]).setting(stampPath.map { "f:" + $0 }, .object([:]))
+        return JSONValue.object([:]).setting(stampPath, .string("old-sha"))
+            .setting(["metadata", "managedFields"], .array([.object([
+                "manager": .string(manager), "operation": .string(operation), "fieldsType": .string("FieldsV1"), "fieldsV1": owned,
+            ])]))
+    }
+
+    @Test func theApplyCarriesTheLiveStampWhileItsApplyOwnsIt() {
         let rendered = JSONValue.object([:]).setting(Self.stampPath, .string("new-sha"))
-        let stamped = JSONValue.object([:]).setting(Self.stampPath, .string("old-sha"))
         #expect(Deployer.keepingLiveStamp(rendered, live: nil)[Self.stampPath] == .string("new-sha"))
-        #expect(Deployer.keepingLiveStamp(rendered, live: stamped)[Self.stampPath] == .string("old-sha"))
+        #expect(Deployer.keepingLiveStamp(rendered, live: Self.live(ownedBy: "pipedreamer", "Apply"))[Self.stampPath] == .string("old-sha"))
+    }
+
+    @Test func theApplyLeavesOutAStampTheRestartPatchOwns() {
+        let rendered = JSONValue.object([:]).setting(Self.stampPath, .string("new-sha"))
+        #expect(Deployer.keepingLiveStamp(rendered, live: Self.live(ownedBy: "pipedreamer", "Update")) == .object([:]))
+        #expect(Deployer.keepingLiveStamp(rendered, live: Self.live(ownedBy: "kubectl", "Apply")) == .object([:]))
         #expect(Deployer.keepingLiveStamp(rendered, live: .object(["spec": .object([:])])) == .object([:]))
     }
 }
@@ -142,6 +156,27 @@ import TestSupport
             #expect(result.restarted == false)
             #expect(helper.restartPatches(server) == 0)
             #expect(server.rolloutCount(namespace: "default", name: "hello") == 2)
+        }
+    }
+}
+
+@Suite struct DeployerRedeployAfterRestartTests {
+    @Test func redeployingAfterARestartPatchChangesNothing() async throws {
+        let helper = DeployerRestartStampTests()
+        try await helper.withDeployer { server, client, repo in
+            _ = try await helper.deploy(client, try helper.render(repo))
+            try repo.write("nodes/fetch.ts", "export default async () => ({ ok: 2 });\n")
+            try repo.commitAll("content only")
+            let second = try await helper.deploy(client, try helper.render(repo))
+            #expect(second.restarted)
+            let version = server.object(.deployments, namespace: "default", name: "hello")?.value(at: ["metadata", "resourceVersion"])
+            let again = try await helper.deploy(client, try helper.render(repo))
+            #expect(again.objects.map(\.description) == [
+                "configmap/hello-code unchanged", "deployment.apps/hello unchanged", "service/hello unchanged",
+            ])
+            #expect(again.restarted == false)
+            #expect(server.object(.deployments, namespace: "default", name: "hello")?.value(at: ["metadata", "resourceVersion"]) == version)
+            #expect(helper.liveStamp(server) == (try repo.gitText(["rev-parse", "HEAD"])))
         }
     }
 }

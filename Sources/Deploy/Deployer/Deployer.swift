@@ -173,14 +173,26 @@ public struct Deployer: Sendable {
     }
 
     /// The Deployment to apply, with a restart stamp the apply cannot change. A new Deployment is
-    /// created already stamped with the commit (one rollout, no restart needed); an existing one
-    /// keeps its live stamp (or none), so only the restart patch ever changes it.
+    /// created already stamped with the commit (one rollout, no restart needed). For an existing
+    /// one, the apply repeats the live stamp while pipedreamer's apply owns that field, so the
+    /// apply never drops it; once the restart patch has taken the field over, the apply leaves it
+    /// out, so redeploying moves no ownership and writes nothing.
     static func keepingLiveStamp(_ deployment: JSONValue, live: JSONValue?) -> JSONValue {
         guard let live else { return deployment }
         let stampPath = ["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]
         let unstamped = deployment.removing(stampPath)
-        guard let stamp = live[stampPath] else { return unstamped }
+        guard let stamp = live[stampPath], appliedFields(of: live, contain: stampPath) else { return unstamped }
         return unstamped.setting(stampPath, stamp)
+    }
+
+    /// True when pipedreamer's apply entry in `metadata.managedFields` owns the field at `path`.
+    static func appliedFields(of live: JSONValue, contain path: [String]) -> Bool {
+        let entries = live[path: "metadata", "managedFields"]?.arrayValue ?? []
+        return entries.contains { entry in
+            entry[path: "manager"]?.stringValue == KubernetesClient.fieldManager
+                && entry[path: "operation"]?.stringValue == "Apply"
+                && entry[path: "fieldsV1"]?[path.map { "f:" + $0 }] != nil
+        }
     }
 
     /// This workflow's objects as they are, keyed by `type/name`.
