@@ -92,9 +92,11 @@ struct DeployCommand: AsyncParsableCommand {
                 return try await Deployer(api: client, say: say).deploy(rendered, secret: secret, settings: settings)
             }
         }
-        let changed = result.objects.contains { $0.outcome != .unchanged } || result.restarted
+        // A Secret is re-applied every time (its current values are never read), so it alone does not count.
+        let changed = result.objects.contains { $0.outcome != .unchanged && $0.outcome != .applied } || result.restarted
+        let secretNote = result.objects.contains { $0.outcome == .applied } ? " (the Secret was re-applied)" : ""
         let summary = "deployed \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace)"
-            + (settings.serverDryRun ? " (server dry run, nothing persisted)" : changed ? "" : "; it was already deployed, nothing changed")
+            + (settings.serverDryRun ? " (server dry run, nothing persisted)" : changed ? "" : "; it was already deployed, nothing changed\(secretNote)")
         if output == .json {
             print(try jsonSummary(rendered, result, tags: tags, dryRun: settings.serverDryRun))
         } else {

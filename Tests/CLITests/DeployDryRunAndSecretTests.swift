@@ -140,3 +140,18 @@ import TestSupport
         }
     }
 }
+
+@Suite struct SecretRedeployTests {
+    @Test func redeployingWithSecretsSaysNothingElseChanged() async throws {
+        try await DeployHarness.with { h in
+            try h.repo.write(".secrets/API_KEY", DeployDryRunAndSecretTests.secretValue)
+            #expect(try h.deploy().status == 0)
+            let again = try h.deploy()
+            #expect(again.status == 0, "\(again.stderrText)")
+            let lines = again.stdoutText.split(separator: "\n").map(String.init)
+            #expect(lines.contains("secret/hello-secrets applied"))
+            #expect(lines.last == "deployed hello at \(h.firstCommit) to namespace default; it was already deployed, nothing changed (the Secret was re-applied)")
+            #expect(!again.stdoutText.contains(DeployDryRunAndSecretTests.secretValue))
+        }
+    }
+}
