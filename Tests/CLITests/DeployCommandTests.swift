@@ -142,3 +142,16 @@ import TestSupport
         }
     }
 }
+
+@Suite struct DeployControlCharacterTests {
+    @Test func aNodeFileWithCharactersYAMLRefusesRawDeploysExactly() async throws {
+        try await DeployHarness.with { h in
+            let source = "export const odd = \"del=\u{7F} c1=\u{80}\u{9F} nel=\u{85} ls=\u{2028} fffe=\u{FFFE}\";\n"
+            try h.commitFetch(source)
+            let result = try h.deploy()
+            #expect(result.status == 0, "\(result.stderrText)")
+            let data = h.configMap?.value(at: ["data", "nodes__fetch.ts"])?.string
+            #expect(data.map { Array($0.utf8) } == Array(try h.repo.git(["show", "HEAD:nodes/fetch.ts"])))
+        }
+    }
+}

@@ -4,6 +4,10 @@ import Foundation
 /// type checks, base64 data, and the defaults clients rely on.
 enum Decoding {
     static func object(_ body: Data, as resource: Resource, yaml: Bool = false) throws -> JSON {
+        // The real server reads apply bodies with a YAML parser, which refuses these even in JSON strings.
+        if yaml, hasYAMLForbiddenCharacter(body) {
+            throw StatusError.badRequest("error converting YAML to JSON: yaml: control characters are not allowed")
+        }
         let parsed: JSON
         do {
             parsed = try JSON.parse(body)
@@ -33,6 +37,19 @@ enum Decoding {
             }
         }
         return object
+    }
+
+    /// Characters outside the YAML reader's accepted set: C0 controls but tab, LF and CR; DEL; the
+    /// C1 controls but NEL; U+FFFE and U+FFFF.
+    static func hasYAMLForbiddenCharacter(_ body: Data) -> Bool {
+        for scalar in String(decoding: body, as: UTF8.self).unicodeScalars {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D, 0x85: continue
+            case 0x00...0x1F, 0x7F...0x9F, 0xFFFE, 0xFFFF: return true
+            default: continue
+            }
+        }
+        return false
     }
 
     static func base64Fields(_ resource: Resource) -> [String] {

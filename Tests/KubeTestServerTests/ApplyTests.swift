@@ -19,6 +19,14 @@ import Testing
         }
     }
 
+    @Test func anApplyBodyWithARawControlCharacterIsRefusedAsTheYAMLReaderRefusesIt() async throws {
+        try await withServer { _, http in
+            let reply = try await http.apply(path, Fixture.configMap("hello-code", data: ["a.ts": "const d = \"\u{7F}\";\n"]))
+            #expect(reply.status == 400)
+            #expect(reply.message == "error converting YAML to JSON: yaml: control characters are not allowed")
+        }
+    }
+
     @Test func applyWithoutFieldManagerIsInvalid() async throws {
         try await withServer { _, http in
             let reply = try await http.apply(path, Fixture.configMap("hello-code"), manager: nil)
