@@ -29,7 +29,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let failed = try runReportingErrors { () -> Bool in
+        let failed = try mapErrors { () -> Bool in
             let repository = try repositoryOptions.open()
             let limit = try HookConfig.load(from: repository).maxCodeBytes
             let snapshot: Snapshot = staged

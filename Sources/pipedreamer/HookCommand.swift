@@ -30,7 +30,7 @@ struct PreCommitHook: ParsableCommand {
     )
 
     func run() throws {
-        let report = try runReportingErrors { () -> PreCommitReport in
+        let report = try mapErrors { () -> PreCommitReport in
             let repository = try Repository.openFromEnvironment()
             let config = try HookConfig.load(from: repository)
             let index = try IndexSnapshot(repository: repository)
@@ -62,7 +62,7 @@ struct PrePushHook: ParsableCommand {
 
     func run() throws {
         let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        let report = try runReportingErrors { () -> PrePushReport in
+        let report = try mapErrors { () -> PrePushReport in
             let repository = try Repository.openFromEnvironment()
             let config = try HookConfig.load(from: repository)
             return try PrePush.run(repository: repository, remote: remote, updates: PushUpdate.parse(input),

@@ -33,7 +33,7 @@ struct InstallHooksCommand: ParsableCommand {
     var binary: String?
 
     func run() throws {
-        let report = try runReportingErrors {
+        let report = try mapErrors {
             let repo = try repository.map(Repository.open(containing:)) ?? Repository.openFromEnvironment()
             return try HookInstaller.install(in: repo, server: server, binary: binary ?? ownPath, chain: chain)
         }
@@ -75,7 +75,7 @@ struct UninstallHooksCommand: ParsableCommand {
     var repository: String?
 
     func run() throws {
-        let report = try runReportingErrors {
+        let report = try mapErrors {
             let repo = try repository.map(Repository.open(containing:)) ?? Repository.openFromEnvironment()
             return try HookInstaller.uninstall(from: repo)
         }

@@ -53,11 +53,6 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Turns library errors into the CLI's messages and exit codes.
-func runReportingErrors<T>(_ body: () throws -> T) throws -> T {
-    try mapErrors(body)
-}
-
 /// The library's error types carry complete messages; print them as they are.
 func mapErrors<T>(_ body: () throws -> T) throws -> T {
     do {

@@ -50,7 +50,7 @@ public struct Deployer: Sendable {
     public func deploy(_ rendered: Rendered, secret: Secret?, settings: DeploySettings) async throws -> DeployResult {
         let namespace = rendered.namespace
         let name = rendered.spec.name
-        let selector = "\(Manifests.nameLabel)=\(name),\(Manifests.managedByLabel)=pipedreamer"
+        let selector = Manifests.selector(name)
         let dryRun = settings.serverDryRun
 
         // Current state, read once, tells created from configured from unchanged and what to prune.
@@ -83,9 +83,7 @@ public struct Deployer: Sendable {
             say(record.description + (dryRun ? " (server dry run)" : ""))
         }
 
-        let wanted = Set(objects.compactMap { object -> String? in
-            if case .cronJob = object { return object.metadata.name } else { return nil }
-        })
+        let wanted = rendered.cronJobNames
         for (key, _) in existing.sorted(by: { $0.key < $1.key }) where key.hasPrefix(Self.key(.cronJobs, "")) {
             let cronJob = String(key.dropFirst(Self.key(.cronJobs, "").count))
             guard !wanted.contains(cronJob) else { continue }

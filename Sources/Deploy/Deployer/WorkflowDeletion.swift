@@ -9,7 +9,7 @@ public struct WorkflowDeletion: Sendable {
 
     /// `kind/name` references of the objects that would be deleted. Secrets are found by name, never listed.
     public func plan(namespace: String, name: String) async throws -> [(ResourceType, String)] {
-        let selector = "\(Manifests.nameLabel)=\(name),\(Manifests.managedByLabel)=pipedreamer"
+        let selector = Manifests.selector(name)
         var result = [(ResourceType, String)]()
         for type in Self.types {
             if type == .secrets {

@@ -38,10 +38,8 @@ public struct WorkflowDiff: Sendable {
                                  desired: try Self.normalised(desired)))
         }
         // CronJobs of this workflow that the spec no longer has: deploy prunes them.
-        let wanted = Set(rendered.objects.compactMap { object -> String? in
-            if case .cronJob = object { return object.metadata.name } else { return nil }
-        })
-        let selector = "\(Manifests.nameLabel)=\(rendered.spec.name),\(Manifests.managedByLabel)=pipedreamer"
+        let wanted = rendered.cronJobNames
+        let selector = Manifests.selector(rendered.spec.name)
         let cronJobs = try await api.list(.cronJobs, namespace: rendered.namespace, labelSelector: selector)
         for cronJob in cronJobs {
             guard let name = cronJob[path: "metadata", "name"]?.stringValue, !wanted.contains(name) else { continue }

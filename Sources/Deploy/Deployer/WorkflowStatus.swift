@@ -22,7 +22,7 @@ public struct WorkflowStatus: Sendable {
     /// Reads the Deployment and the CronJobs of workflow `name`; nil when nothing is deployed.
     public static func fetch(api: any KubernetesAPI, namespace: String, name: String) async throws -> WorkflowStatus? {
         guard let deployment = try await api.get(.deployments, namespace: namespace, name: name) else { return nil }
-        let selector = "\(Manifests.nameLabel)=\(name),\(Manifests.managedByLabel)=pipedreamer"
+        let selector = Manifests.selector(name)
         let cronJobs = try await api.list(.cronJobs, namespace: namespace, labelSelector: selector).map { item in
             CronJobStatus(name: item[path: "metadata", "name"]?.stringValue ?? "?",
                           schedule: item[path: "spec", "schedule"]?.stringValue ?? "",

@@ -32,6 +32,11 @@ public enum Manifests {
     public static func codeConfigMapName(_ name: String) -> String { "\(name)-code" }
     public static func secretName(_ name: String) -> String { "\(name)-secrets" }
 
+    /// The label selector of every object pipedreamer made for workflow `name`.
+    public static func selector(_ name: String) -> String {
+        "\(nameLabel)=\(name),\(managedByLabel)=pipedreamer"
+    }
+
     static func labels(_ name: String) -> [String: String] {
         [nameLabel: name, managedByLabel: "pipedreamer"]
     }

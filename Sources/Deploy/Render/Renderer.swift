@@ -30,6 +30,13 @@ public struct Rendered: Sendable {
     /// The RuntimeClass of the pods, nil when disabled.
     public let runtimeClass: String?
     public let objects: [KubeObject]
+
+    /// Names of the CronJobs this commit wants; the workflow's other CronJobs are pruned.
+    public var cronJobNames: Set<String> {
+        Set(objects.compactMap { object -> String? in
+            if case .cronJob = object { return object.metadata.name } else { return nil }
+        })
+    }
 }
 
 /// Builds the Kubernetes objects for a commit, reading everything from the commit's tree.
