@@ -52,4 +52,18 @@ import TestSupport
             #expect(String(decoding: try Data(contentsOf: file), as: UTF8.self) == newText, "round \(round)")
         }
     }
+
+    @Test func twoFarApartEditsInALargeTextGiveTwoSmallHunks() {
+        // About 900KB in 40,000 lines, like a full ConfigMap's YAML; edits 20,000 lines apart.
+        let old = (0..<40_000).map { "    line \($0) " + String(repeating: "x", count: 10) }
+        var new = old
+        new[10_000] = "    changed ten thousand"
+        new[30_000] = "    changed thirty thousand"
+        let diff = UnifiedDiff.make(old: old.joined(separator: "\n") + "\n", new: new.joined(separator: "\n") + "\n",
+                                    oldLabel: "live/x", newLabel: "desired/x")
+        let lines = diff.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("@@") } == ["@@ -9998,7 +9998,7 @@", "@@ -29998,7 +29998,7 @@"])
+        #expect(lines.count == 2 + 2 * 9)  // labels, then per hunk: header, 3 + 3 context, one - and one +
+        #expect(lines.filter { $0.hasPrefix("-") && !$0.hasPrefix("---") } == ["-    line 10000 xxxxxxxxxx", "-    line 30000 xxxxxxxxxx"])
+    }
 }

@@ -1,4 +1,4 @@
-/// A line-based unified diff (3 lines of context), computed with a longest-common-subsequence table.
+/// A line-based unified diff (3 lines of context), as `diff -u` prints it.
 enum UnifiedDiff {
     static func make(old: String, new: String, oldLabel: String, newLabel: String, context: Int = 3) -> String {
         let a = lines(old), b = lines(new)
@@ -51,42 +51,33 @@ enum UnifiedDiff {
         return result
     }
 
+    /// The edit script from the standard library's Myers difference: time and space grow with the
+    /// number of changed lines, not with the product of the texts' lengths, so two small edits in a
+    /// 900KB ConfigMap give two small hunks.
     static func editScript(_ a: [String], _ b: [String]) -> [Step] {
-        // Trim the common prefix and suffix first: manifests differ in a few lines.
-        var prefix = 0
-        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
-        var suffix = 0
-        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
-        let midA = Array(a[prefix..<(a.count - suffix)]), midB = Array(b[prefix..<(b.count - suffix)])
-        var steps = (0..<prefix).map { Step(kind: .same, text: a[$0], oldIndex: $0, newIndex: $0) }
-        let offsetA = a.count - suffix, offsetB = b.count - suffix
-        let tail = (0..<suffix).map { Step(kind: .same, text: a[offsetA + $0], oldIndex: offsetA + $0, newIndex: offsetB + $0) }
-        // The table is quadratic; past a few million cells, show the middle as replaced whole.
-        guard midA.count * midB.count <= 4_000_000 else {
-            steps += midA.enumerated().map { Step(kind: .delete, text: $1, oldIndex: prefix + $0, newIndex: prefix) }
-            steps += midB.enumerated().map { Step(kind: .insert, text: $1, oldIndex: offsetA, newIndex: prefix + $0) }
-            return steps + tail
-        }
-        var table = Array(repeating: Array(repeating: 0, count: midB.count + 1), count: midA.count + 1)
-        for i in stride(from: midA.count - 1, through: 0, by: -1) {
-            for j in stride(from: midB.count - 1, through: 0, by: -1) {
-                table[i][j] = midA[i] == midB[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+        var removed = Set<Int>(), inserted = Set<Int>()
+        for change in b.difference(from: a) {
+            switch change {
+            case .remove(let offset, _, _): removed.insert(offset)
+            case .insert(let offset, _, _): inserted.insert(offset)
             }
         }
+        var steps = [Step]()
+        steps.reserveCapacity(max(a.count, b.count))
         var i = 0, j = 0
-        while i < midA.count || j < midB.count {
-            if i < midA.count, j < midB.count, midA[i] == midB[j] {
-                steps.append(Step(kind: .same, text: midA[i], oldIndex: prefix + i, newIndex: prefix + j))
-                i += 1; j += 1
-            } else if i < midA.count, j == midB.count || table[i + 1][j] >= table[i][j + 1] {
-                // Deletions before insertions, as diff -u prints them.
-                steps.append(Step(kind: .delete, text: midA[i], oldIndex: prefix + i, newIndex: prefix + j))
+        while i < a.count || j < b.count {
+            // Deletions before insertions, as diff -u prints them.
+            if i < a.count, removed.contains(i) {
+                steps.append(Step(kind: .delete, text: a[i], oldIndex: i, newIndex: j))
                 i += 1
-            } else {
-                steps.append(Step(kind: .insert, text: midB[j], oldIndex: prefix + i, newIndex: prefix + j))
+            } else if j < b.count, inserted.contains(j) {
+                steps.append(Step(kind: .insert, text: b[j], oldIndex: i, newIndex: j))
                 j += 1
+            } else {
+                steps.append(Step(kind: .same, text: a[i], oldIndex: i, newIndex: j))
+                i += 1; j += 1
             }
         }
-        return steps + tail
+        return steps
     }
 }
