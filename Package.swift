@@ -26,10 +26,11 @@ let package = Package(
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
         .target(name: "GitShim", dependencies: ["CLibGit2"]),
+        // A Kubernetes REST client that knows nothing of workflows. Only it imports the HTTP, NIO and TLS libraries.
         .target(
-            name: "Deploy",
+            name: "KubeClient",
             dependencies: [
-                "GitShim", "Yams",
+                "Yams",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -37,11 +38,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Hooks", dependencies: ["Deploy", "GitShim"]),
+        .target(name: "Deploy", dependencies: ["GitShim", "KubeClient", "Yams"]),
+        .target(name: "Hooks", dependencies: ["Deploy", "GitShim", "KubeClient"]),
         .executableTarget(
             name: "pipedreamer",
             dependencies: [
-                "Deploy", "GitShim", "Hooks",
+                "Deploy", "GitShim", "Hooks", "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,8 +69,18 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GitShimTests", dependencies: ["GitShim", "TestSupport"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "TestSupport", "KubeTestServer", "Yams"]),
-        .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "TestSupport"]),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: [
+                "KubeClient", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "KubeClient", "TestSupport", "KubeTestServer", "Yams"]),
+        .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "KubeClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["pipedreamer", "KubeTestServerMain", "TestSupport", "KubeTestServer", "Yams"]),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "TestSupport"]),
     ]

@@ -1,5 +1,6 @@
 import Deploy
 import GitShim
+import KubeClient
 
 /// One line git gives the post-receive hook: `<old sha> <new sha> <ref>`.
 public struct ReceivedUpdate: Sendable, Equatable {
@@ -28,7 +29,7 @@ public struct ReceivedUpdate: Sendable, Equatable {
 
 /// Deploys one commit that a push brought to a deploy ref, returning what to tell the pusher.
 public protocol CommitDeployer: Sendable {
-    func deploy(_ commit: Commit, ref: String, repository: Repository, config: HookConfig) async -> [String]
+    func deploy(_ commit: Commit, ref: String, repository: Repository, config: RepositorySettings) async -> [String]
 }
 
 /// Deploys every workflow of the pushed commit to the cluster the server's kubeconfig names
@@ -39,7 +40,7 @@ public struct ClusterDeployer: CommitDeployer {
 
     public init(version: String) { self.version = version }
 
-    public func deploy(_ commit: Commit, ref: String, repository: Repository, config: HookConfig) async -> [String] {
+    public func deploy(_ commit: Commit, ref: String, repository: Repository, config: RepositorySettings) async -> [String] {
         let at = "\(ref) at \(commit.oid.short)"
         let workflows: [String]
         do {
@@ -55,7 +56,7 @@ public struct ClusterDeployer: CommitDeployer {
         return lines
     }
 
-    func deploy(_ commit: Commit, directory: String, at: String, repository: Repository, config: HookConfig) async -> String {
+    func deploy(_ commit: Commit, directory: String, at: String, repository: Repository, config: RepositorySettings) async -> String {
         let shown = WorkflowLocator.display(directory)
         // The commit's own problems come first; a missing kubeconfig is reported after them.
         let found = Result { try KubeConfigLoader.load(KubeConfigOptions()) }
@@ -116,10 +117,10 @@ public struct PostReceiveReport: Sendable {
 /// The post-receive hook: deploys the new commits of pushed refs that match `pipedreamer.deployRefs`.
 /// It reports and never fails: the push has already happened.
 public enum PostReceive {
-    public static func run(repository: Repository, updates: [ReceivedUpdate], config: HookConfig,
+    public static func run(repository: Repository, updates: [ReceivedUpdate], config: RepositorySettings,
                            deployer: CommitDeployer) async -> PostReceiveReport {
         guard !config.deployRefs.isEmpty else {
-            return PostReceiveReport(lines: ["nothing deployed: no refs are configured for deploy (set them with `git config \(HookConfig.deployRefsKey) 'refs/tags/v* refs/heads/main'` in this repository)"])
+            return PostReceiveReport(lines: ["nothing deployed: no refs are configured for deploy (set them with `git config \(RepositorySettings.deployRefsKey) 'refs/tags/v* refs/heads/main'` in this repository)"])
         }
         var lines = [String]()
         var matched = false
@@ -137,7 +138,7 @@ public enum PostReceive {
             }
         }
         if !matched {
-            lines.append("nothing deployed: no pushed ref matches \(HookConfig.deployRefsKey) (\(config.deployRefs.joined(separator: " ")))")
+            lines.append("nothing deployed: no pushed ref matches \(RepositorySettings.deployRefsKey) (\(config.deployRefs.joined(separator: " ")))")
         }
         return PostReceiveReport(lines: lines)
     }

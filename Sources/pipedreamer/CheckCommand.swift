@@ -31,7 +31,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let failed = try mapErrors { () -> Bool in
             let repository = try repositoryOptions.open()
-            let limit = try HookConfig.load(from: repository).maxCodeBytes
+            let limit = try RepositorySettings.load(from: repository).maxCodeBytes
             let snapshot: Snapshot = staged
                 ? try IndexSnapshot(repository: repository)
                 : try CommitSnapshot(repository: repository, commit: repository.resolveCommit(revision ?? "HEAD"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Deploy
+import KubeClient
 
 /// How to reach the cluster: shared by deploy, status, diff and delete.
 struct ClusterOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Deploy
 import Foundation
 import GitShim
+import KubeClient
 
 enum DryRunMode: String, ExpressibleByArgument, CaseIterable {
     case client, server

@@ -32,7 +32,7 @@ struct PreCommitHook: ParsableCommand {
     func run() throws {
         let report = try mapErrors { () -> PreCommitReport in
             let repository = try Repository.openFromEnvironment()
-            let config = try HookConfig.load(from: repository)
+            let config = try RepositorySettings.load(from: repository)
             let index = try IndexSnapshot(repository: repository)
             return try PreCommit.run(repository: repository, index: index, limit: config.maxCodeBytes)
         }
@@ -64,7 +64,7 @@ struct PrePushHook: ParsableCommand {
         let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         let report = try mapErrors { () -> PrePushReport in
             let repository = try Repository.openFromEnvironment()
-            let config = try HookConfig.load(from: repository)
+            let config = try RepositorySettings.load(from: repository)
             return try PrePush.run(repository: repository, remote: remote, updates: PushUpdate.parse(input),
                                    limit: config.maxCodeBytes)
         }
@@ -94,7 +94,7 @@ struct PostReceiveHook: AsyncParsableCommand {
         let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         do {
             let repository = try Repository.openFromEnvironment()
-            let config = try HookConfig.load(from: repository)
+            let config = try RepositorySettings.load(from: repository)
             let report = await PostReceive.run(repository: repository, updates: ReceivedUpdate.parse(input), config: config,
                                                deployer: ClusterDeployer(version: Pipedreamer.configuration.version))
             print(report.text)

@@ -3,6 +3,7 @@ import Deploy
 import Foundation
 import GitShim
 import Hooks
+import KubeClient
 
 /// Where the repository and the workflow are: shared by every command that reads a commit.
 struct RepositoryOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Deploy
 import Foundation
 import GitShim
+import KubeClient
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -36,7 +36,7 @@ struct TargetOptions: ParsableArguments {
             options.contextNamespace = contextNamespace
             options.image = image
             options.runtimeClass = runtimeClass
-            options.limit = try HookConfig.load(from: repository).maxCodeBytes
+            options.limit = try RepositorySettings.load(from: repository).maxCodeBytes
             return (repository, try Renderer.render(repository: repository, options: options))
         }
     }

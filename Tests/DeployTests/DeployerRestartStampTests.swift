@@ -5,6 +5,7 @@ import Testing
 import TestSupport
 
 @testable import Deploy
+import KubeClient
 
 /// The restart stamp (`kubectl.kubernetes.io/restartedAt`) through `Deployer` against the local API
 /// server: a new Deployment is born stamped, and afterwards only the restart patch changes it.

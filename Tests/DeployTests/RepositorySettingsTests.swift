@@ -1,39 +1,39 @@
 import GitShim
-import Hooks
+import Deploy
 import Testing
 import TestSupport
 
-@Suite struct HookConfigTests {
+@Suite struct RepositorySettingsTests {
     @Test func defaultsWhenNothingIsConfigured() throws {
         let fixture = try GitFixture()
-        let config = try HookConfig.load(from: Repository.open(containing: fixture.path))
-        #expect(config == HookConfig(maxCodeBytes: 921_600, deployRefs: []))
+        let config = try RepositorySettings.load(from: Repository.open(containing: fixture.path))
+        #expect(config == RepositorySettings(maxCodeBytes: 921_600, deployRefs: []))
     }
 
     @Test func bothKeysAreReadFromGitConfig() throws {
         let fixture = try GitFixture()
         try fixture.git(["config", "pipedreamer.maxCodeBytes", "500000"])
         try fixture.git(["config", "pipedreamer.deployRefs", "refs/tags/v*  refs/heads/main"])
-        let config = try HookConfig.load(from: Repository.open(containing: fixture.path))
-        #expect(config == HookConfig(maxCodeBytes: 500_000, deployRefs: ["refs/tags/v*", "refs/heads/main"]))
+        let config = try RepositorySettings.load(from: Repository.open(containing: fixture.path))
+        #expect(config == RepositorySettings(maxCodeBytes: 500_000, deployRefs: ["refs/tags/v*", "refs/heads/main"]))
     }
 
     @Test func limitsTakeGitsUnitSuffixes() throws {
-        #expect(try HookConfig.parseLimit("900k") == 921_600)
-        #expect(try HookConfig.parseLimit("1M") == 1_048_576)
-        #expect(try HookConfig.parseLimit(" 1048576 ") == 1_048_576)
+        #expect(try RepositorySettings.parseLimit("900k") == 921_600)
+        #expect(try RepositorySettings.parseLimit("1M") == 1_048_576)
+        #expect(try RepositorySettings.parseLimit(" 1048576 ") == 1_048_576)
     }
 
     @Test func aLimitAboveKubernetesIsRefusedNamingTheKey() {
-        #expect(throws: HookError("git config pipedreamer.maxCodeBytes is 1048577 (1048577 bytes), above the Kubernetes ConfigMap limit of 1048576 bytes: set at most 1048576 (the default is 921600)")) {
-            try HookConfig.parseLimit("1048577")
+        #expect(throws: DeployError("git config pipedreamer.maxCodeBytes is 1048577 (1048577 bytes), above the Kubernetes ConfigMap limit of 1048576 bytes: set at most 1048576 (the default is 921600)")) {
+            try RepositorySettings.parseLimit("1048577")
         }
     }
 
     @Test(arguments: ["0", "-5", "abc", "", "1.5", "99999999999999999999", "k"])
     func aLimitThatIsNotAPositiveWholeNumberIsRefused(_ value: String) {
-        #expect(throws: HookError("git config pipedreamer.maxCodeBytes is '\(value)': give a whole number of bytes from 1 to 1048576, for example 921600 or 900k (git config pipedreamer.maxCodeBytes 921600)")) {
-            try HookConfig.parseLimit(value)
+        #expect(throws: DeployError("git config pipedreamer.maxCodeBytes is '\(value)': give a whole number of bytes from 1 to 1048576, for example 921600 or 900k (git config pipedreamer.maxCodeBytes 921600)")) {
+            try RepositorySettings.parseLimit(value)
         }
     }
 }

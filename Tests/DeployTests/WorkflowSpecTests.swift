@@ -1,6 +1,7 @@
 import Deploy
 import Foundation
 import Testing
+import KubeClient
 
 // MARK: - Helpers
 

@@ -1,4 +1,5 @@
 import GitShim
+import Deploy
 import Hooks
 import Testing
 import TestSupport
@@ -6,7 +7,7 @@ import TestSupport
 /// Records what it was asked to deploy.
 final class RecordingDeployer: CommitDeployer, @unchecked Sendable {
     var deployed = [String]()
-    func deploy(_ commit: Commit, ref: String, repository: Repository, config: HookConfig) async -> [String] {
+    func deploy(_ commit: Commit, ref: String, repository: Repository, config: RepositorySettings) async -> [String] {
         deployed.append(ref)
         return ["deployed \(ref)"]
     }
@@ -30,7 +31,7 @@ final class RecordingDeployer: CommitDeployer, @unchecked Sendable {
             ReceivedUpdate(oldOid: nil, newOid: sha, ref: $0)
         }
         let report = await PostReceive.run(repository: repository, updates: updates,
-                                     config: HookConfig(deployRefs: ["refs/tags/v*", "refs/heads/*/release"]), deployer: deployer)
+                                     config: RepositorySettings(deployRefs: ["refs/tags/v*", "refs/heads/*/release"]), deployer: deployer)
         #expect(deployer.deployed == ["refs/tags/v1.2", "refs/heads/team/release"])
         #expect(report.text == "pipedreamer: deployed refs/tags/v1.2\npipedreamer: deployed refs/heads/team/release")
     }
@@ -38,7 +39,7 @@ final class RecordingDeployer: CommitDeployer, @unchecked Sendable {
     @Test func aDeletedDeployRefDeploysNothing() async {
         let deployer = RecordingDeployer()
         let report = await PostReceive.run(repository: repository, updates: [ReceivedUpdate(oldOid: sha, newOid: nil, ref: "refs/tags/v1")],
-                                     config: HookConfig(deployRefs: ["refs/tags/v*"]), deployer: deployer)
+                                     config: RepositorySettings(deployRefs: ["refs/tags/v*"]), deployer: deployer)
         #expect(deployer.deployed == [])
         #expect(report.lines == ["refs/tags/v1 deleted; nothing to deploy"])
     }
@@ -46,7 +47,7 @@ final class RecordingDeployer: CommitDeployer, @unchecked Sendable {
     @Test func nothingConfiguredIsSaidOnce() async {
         let deployer = RecordingDeployer()
         let updates = ["refs/heads/a", "refs/heads/b"].map { ReceivedUpdate(oldOid: nil, newOid: sha, ref: $0) }
-        let report = await PostReceive.run(repository: repository, updates: updates, config: HookConfig(), deployer: deployer)
+        let report = await PostReceive.run(repository: repository, updates: updates, config: RepositorySettings(), deployer: deployer)
         #expect(deployer.deployed == [])
         #expect(report.lines.count == 1)
         #expect(report.lines[0].hasPrefix("nothing deployed: no refs are configured for deploy"))

@@ -1,4 +1,5 @@
 import GitShim
+import Deploy
 import Hooks
 import Testing
 

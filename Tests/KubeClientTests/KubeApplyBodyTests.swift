@@ -1,4 +1,4 @@
-@testable import Deploy
+@testable import KubeClient
 import Foundation
 import Testing
 import TestSupport

@@ -1,7 +1,7 @@
 import Foundation
 import NIOSSL
 
-@testable import Deploy
+@testable import KubeClient
 
 /// Test client options: no waiting between retries (the waits are recorded), warnings collected.
 final class KubeTestRecorder: @unchecked Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Deploy
+@testable import KubeClient
 
 /// What goes over the wire for each `KubernetesAPI` call, and how answers are read.
 @Suite struct KubeClientRequestTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Deploy
+@testable import KubeClient
 
 /// Which failures are retried, how long the client waits (recorded, never slept), and what it says when it gives up.
 @Suite struct KubeClientRetryTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Deploy
+@testable import KubeClient
 
 /// TLS against a fake API server with a test CA: trust, refusal with the reason, server names and client certificates.
 @Suite struct KubeClientTLSTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Deploy
+@testable import KubeClient
 
 /// `KUBECONFIG` lists, `--context` and the in-cluster fallback.
 @Suite struct KubeConfigMergeTests {
@@ -159,17 +159,5 @@ import Testing
         #expect(throws: KubeConfigError("in-cluster: cannot read the service account token \(scratch.path)/serviceaccount/token; is a service account token mounted?")) {
             try KubeConfigLoader.load(scratch.options(environment: inCluster))
         }
-    }
-
-    @Test(arguments: [
-        (nil as String?, nil as String?, nil as String?, "default"),
-        ("cli", "workflow", "context", "cli"),
-        (nil, "workflow", "context", "workflow"),
-        (nil, nil, "context", "context"),
-        ("", "", "context", "context"),
-    ])
-    func namespaceFollowsFlagThenWorkflowThenContext(flag: String?, workflow: String?, context: String?, expected: String) {
-        let connection = ClusterConnection(server: URL(string: "https://k")!, namespace: context, origin: "test")
-        #expect(KubeNamespace.resolve(flag: flag, workflow: workflow, connection: connection) == expected)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Deploy
+@testable import KubeClient
 
 @Suite struct KubeExecCredentialTests {
     let scratch = KubeScratch()

@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import Deploy
+@testable import KubeClient
 
 /// A temporary directory for kubeconfigs, token files and plugin scripts.
 struct KubeScratch {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Deploy
+@testable import KubeClient
 
 /// A known token must never show up in anything a person or a log could see.
 @Suite struct KubeSecretRedactionTests {

@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 
 /// How a deploy runs: server-side dry run, waiting for the rollout, and its time limits.
 public struct DeploySettings: Sendable {

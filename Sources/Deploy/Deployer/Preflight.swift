@@ -1,3 +1,4 @@
+import KubeClient
 /// What deploy checks before it changes anything: the API answers, the namespace exists, every
 /// verb the deploy uses is allowed, and the runtime class exists.
 public struct Preflight: Sendable {

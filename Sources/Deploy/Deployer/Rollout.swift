@@ -1,3 +1,4 @@
+import KubeClient
 /// A Deployment's rollout state, judged the way `kubectl rollout status` judges it.
 public enum RolloutState: Sendable, Equatable {
     case waiting(String)

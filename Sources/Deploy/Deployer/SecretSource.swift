@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import KubeClient
 
 /// The workflow's secrets, read from the working copy (never from a commit): `.secrets/` with one
 /// key per file, or `.secrets.yaml` with one key per top-level entry (nested values JSON-encoded).

@@ -1,3 +1,4 @@
+import KubeClient
 /// Removes every object this tool created for a workflow, selected by its labels.
 public struct WorkflowDeletion: Sendable {
     let api: any KubernetesAPI

@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 
 /// The difference between the live objects of a workflow and what deploying a commit would apply.
 public struct WorkflowDiff: Sendable {

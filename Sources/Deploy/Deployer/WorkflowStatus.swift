@@ -1,3 +1,4 @@
+import KubeClient
 /// What is deployed for a workflow, read from the cluster.
 public struct WorkflowStatus: Sendable {
     public let name: String

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import KubeClient
 
 /// Objects reach YAML through JSON values: every type stays explicit (a string is never
 /// re-guessed from its text) and Yams' parser, which drops a leading BOM from scalars, is avoided.

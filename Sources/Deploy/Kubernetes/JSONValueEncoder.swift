@@ -1,3 +1,4 @@
+import KubeClient
 /// Encodes an `Encodable` value straight into a `JSONValue`, without a round trip through JSON text.
 /// Objects become `.object`, arrays `.array`; nil optionals are left out as `JSONEncoder` leaves them.
 struct JSONValueEncoder {

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import KubeClient
 
 /// Serialises objects to the exact bytes `render` prints: same objects, same bytes, on any machine.
 public enum ManifestWriter {

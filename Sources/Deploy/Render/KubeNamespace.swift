@@ -1,3 +1,4 @@
+import KubeClient
 /// Which namespace deploy, status and delete work in.
 public enum KubeNamespace {
     public static let fallback = "default"

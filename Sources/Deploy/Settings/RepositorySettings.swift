@@ -1,8 +1,8 @@
-import Deploy
 import GitShim
 
-/// pipedreamer's settings in git config, read the same way by the hooks, `check` and `render`.
-public struct HookConfig: Sendable, Equatable {
+/// pipedreamer's settings in git config (`pipedreamer.*`): the one place render, deploy and the
+/// hooks read them from.
+public struct RepositorySettings: Sendable, Equatable {
     public static let maxCodeBytesKey = "pipedreamer.maxCodeBytes"
     public static let deployRefsKey = "pipedreamer.deployRefs"
 
@@ -17,9 +17,9 @@ public struct HookConfig: Sendable, Equatable {
     }
 
     /// Reads the configuration of `repository` (local, global and system files, as git layers them).
-    public static func load(from repository: Repository) throws -> HookConfig {
+    public static func load(from repository: Repository) throws -> RepositorySettings {
         let config = try repository.config()
-        var result = HookConfig()
+        var result = RepositorySettings()
         if let text = try config.string(maxCodeBytesKey) { result.maxCodeBytes = try parseLimit(text) }
         if let text = try config.string(deployRefsKey) {
             result.deployRefs = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
@@ -39,11 +39,11 @@ public struct HookConfig: Sendable, Equatable {
         }
         guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let number = Int(digits),
               number.multipliedReportingOverflow(by: unit).overflow == false, number * unit > 0 else {
-            throw HookError("git config \(maxCodeBytesKey) is '\(text)': give a whole number of bytes from 1 to \(BundleRules.kubernetesMaxBytes), for example 921600 or 900k (git config \(maxCodeBytesKey) 921600)")
+            throw DeployError("git config \(maxCodeBytesKey) is '\(text)': give a whole number of bytes from 1 to \(BundleRules.kubernetesMaxBytes), for example 921600 or 900k (git config \(maxCodeBytesKey) 921600)")
         }
         let bytes = number * unit
         guard bytes <= BundleRules.kubernetesMaxBytes else {
-            throw HookError("git config \(maxCodeBytesKey) is \(trimmed) (\(bytes) bytes), above the Kubernetes ConfigMap limit of \(BundleRules.kubernetesMaxBytes) bytes: set at most 1048576 (the default is \(BundleRules.defaultMaxBytes))")
+            throw DeployError("git config \(maxCodeBytesKey) is \(trimmed) (\(bytes) bytes), above the Kubernetes ConfigMap limit of \(BundleRules.kubernetesMaxBytes) bytes: set at most 1048576 (the default is \(BundleRules.defaultMaxBytes))")
         }
         return bytes
     }

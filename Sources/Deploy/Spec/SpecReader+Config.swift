@@ -1,4 +1,5 @@
 import Yams
+import KubeClient
 
 extension SpecReader {
     /// Free-form YAML as JSON, with YAML's types: `1` a number, `"1"` a string, `~` null.

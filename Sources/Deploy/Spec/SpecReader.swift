@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import KubeClient
 
 /// Walks a workflow.yaml once in document order, collecting every problem rather than stopping
 /// at the first, then runs the checks that span several fields.

@@ -1,3 +1,4 @@
+import KubeClient
 /// A validated workflow.yaml: what the deploy needs to name and wire the Kubernetes objects.
 /// The file itself ships verbatim in the code bundle; this is only the deploy's reading of it.
 public struct WorkflowSpec: Sendable, Equatable {
