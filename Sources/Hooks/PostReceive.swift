@@ -46,7 +46,7 @@ public struct ClusterDeployer: CommitDeployer {
         do {
             workflows = try WorkflowLocator.discover(in: try CommitSnapshot(repository: repository, commit: commit))
         } catch {
-            return ["\(at): cannot read the commit: \(Self.firstLine(of: error))"]
+            return ["\(at): cannot read the commit: \(Self.problem(in: error))"]
         }
         if workflows.isEmpty { return ["\(at): no workflow.yaml in this commit; nothing to deploy"] }
         var lines = [String]()
@@ -65,46 +65,39 @@ public struct ClusterDeployer: CommitDeployer {
         options.workflow = directory
         options.limit = config.maxCodeBytes
         options.contextNamespace = try? found.get().namespace
-        let rendered: Rendered
+        let prepared: WorkflowDeploy.Prepared
         do {
-            rendered = try Renderer.render(repository: repository, options: options)
+            // A bare repository has no working copy, so no secrets are read.
+            prepared = try WorkflowDeploy.prepare(repository: repository, options: options, readSecrets: false)
         } catch {
-            return "\(at): workflow \(shown) cannot ship: \(Self.firstLine(of: error)); run `pipedreamer check \(commit.oid.short)` for details"
+            return "\(at): workflow \(shown) cannot ship: \(Self.problem(in: error)); run `pipedreamer check \(commit.oid.short)` for details"
         }
-        let connection: ClusterConnection
-        do {
-            connection = try found.get()
-        } catch {
-            return "\(at): workflow \(shown) not deployed: \(Self.firstLine(of: error))"
-        }
+        let rendered = prepared.rendered
         let client: KubernetesClient
         do {
-            client = try KubernetesClient(connection: connection, options: KubeClientOptions(version: version, warningHandler: { _ in }))
+            client = try KubernetesClient(connection: try found.get(), options: KubeClientOptions(version: version, warningHandler: { _ in }))
         } catch {
-            return "\(at): workflow \(shown) not deployed: \(Self.firstLine(of: error))"
+            return "\(at): workflow \(shown) not deployed: \(Self.problem(in: error))"
         }
+        var settings = DeploySettings()
+        settings.wait = false
         do {
-            try await Preflight(api: client, warn: { _ in })
-                .run(namespace: rendered.namespace, runtimeClass: rendered.runtimeClass, withSecret: false)
-            var settings = DeploySettings()
-            settings.wait = false
-            let result = try await Deployer(api: client, say: { _ in }).deploy(rendered, secret: nil, settings: settings)
+            let result = try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: { _ in }, warn: { _ in })
             try? await client.shutdown()
-            let changed = result.objects.filter { $0.outcome != .unchanged }.map(\.description)
-            let what = changed.isEmpty ? "already deployed, nothing changed" : changed.joined(separator: ", ")
+            let changed = result.changedObjects.map(\.description)
+            let what = changed.isEmpty ? (result.restarted ? "restarted" : "already deployed, nothing changed") : changed.joined(separator: ", ")
             return "\(at): deployed \(rendered.spec.name) to namespace \(rendered.namespace): \(what)"
                 + (result.startedRollout ? "; rollout started (follow it with `pipedreamer status \(rendered.spec.name) -n \(rendered.namespace)`)" : "")
         } catch {
             try? await client.shutdown()
-            return "\(at): deploy of \(rendered.spec.name) failed: \(Self.firstLine(of: error)); the push itself succeeded, run `pipedreamer deploy \(commit.oid.short)` to retry"
+            return "\(at): deploy of \(rendered.spec.name) failed: \(Self.problem(in: error)); the push itself succeeded, run `pipedreamer deploy \(commit.oid.short)` to retry"
         }
     }
 
-    static func firstLine(of error: Error) -> String {
-        let text = "\(error)"
-        let lines = text.split(separator: "\n")
-        let problem = lines.dropFirst().first { $0.hasPrefix("  ✗ ") }.map { String($0.dropFirst(4)) }
-        return problem ?? String(lines.first ?? "")
+    /// One line for the pusher: a rejected workflow's first violation, else the error's first line.
+    static func problem(in error: Error) -> String {
+        if let rejected = error as? WorkflowRejected { return rejected.firstProblem }
+        return String("\(error)".split(separator: "\n").first ?? "")
     }
 }
 

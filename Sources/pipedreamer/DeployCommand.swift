@@ -59,12 +59,9 @@ struct DeployCommand: AsyncParsableCommand {
         let waitLimit = try parsedTimeout()
         // Everything local first: a bundle over the limit fails before any request is sent.
         let connection = try cluster.connection()
-        let (repository, rendered) = try target.render(contextNamespace: connection.namespace)
-        let secrets: SecretSource? = try mapErrors { () throws -> SecretSource? in
-            try SecretSource.load(workingDirectory: repository.workingDirectory, workflowDirectory: rendered.directory)
-        }
-        let secret = secrets.map { Manifests.secret(name: rendered.spec.name, namespace: rendered.namespace, data: $0.data) }
-        let tags = (try? repository.tags(pointingAt: rendered.commit.oid)) ?? []
+        let prepared = try mapErrors { try target.prepareDeploy(contextNamespace: connection.namespace) }
+        let rendered = prepared.rendered
+        let tags = prepared.tags
         // Progress goes to standard error whenever standard output carries data: a JSON summary,
         // or the objects of a client-side dry run (so it can be piped into kubectl).
         let toStandardError = output == .json || dryRun == .client
@@ -73,7 +70,9 @@ struct DeployCommand: AsyncParsableCommand {
         }
         say("deploying workflow \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace) on \(connection.server.absoluteString)")
         say(rendered.image.describe(commitLabel: "commit \(rendered.commit.oid.short)"))
-        if let secrets { say("secret \(Manifests.secretName(rendered.spec.name)): \(secrets.data.count) key\(secrets.data.count == 1 ? "" : "s") from \(secrets.origin) (values not shown)") }
+        if let secrets = prepared.secrets {
+            say("secret \(Manifests.secretName(rendered.spec.name)): \(secrets.data.count) key\(secrets.data.count == 1 ? "" : "s") from \(secrets.origin) (values not shown)")
+        }
 
         if dryRun == .client {
             // What would be applied; the Secret's values are never printed.
@@ -88,16 +87,13 @@ struct DeployCommand: AsyncParsableCommand {
         settings.timeout = waitLimit
         let result = try await withClient(cluster, connection) { client in
             try await mapErrors {
-                try await Preflight(api: client, warn: { printError("Warning: \($0)") })
-                    .run(namespace: rendered.namespace, runtimeClass: rendered.runtimeClass, withSecret: secret != nil)
-                return try await Deployer(api: client, say: say).deploy(rendered, secret: secret, settings: settings)
+                try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: say,
+                                             warn: { printError("Warning: \($0)") })
             }
         }
-        // A Secret is re-applied every time (its current values are never read), so it alone does not count.
-        let changed = result.objects.contains { $0.outcome != .unchanged && $0.outcome != .applied } || result.restarted
         let secretNote = result.objects.contains { $0.outcome == .applied } ? " (the Secret was re-applied)" : ""
         let summary = "deployed \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace)"
-            + (settings.serverDryRun ? " (server dry run, nothing persisted)" : changed ? "" : "; it was already deployed, nothing changed\(secretNote)")
+            + (settings.serverDryRun ? " (server dry run, nothing persisted)" : result.changed ? "" : "; it was already deployed, nothing changed\(secretNote)")
         if output == .json {
             print(try jsonSummary(rendered, result, tags: tags, dryRun: settings.serverDryRun))
         } else {

@@ -28,16 +28,28 @@ struct TargetOptions: ParsableArguments {
     func render(contextNamespace: String? = nil) throws -> (Repository, Rendered) {
         try mapErrors {
             let repository = try repositoryOptions.open()
-            var options = RenderOptions()
-            options.revision = revision
-            options.workflow = repositoryOptions.workflowDirectory(in: repository)
-            options.currentDirectory = repositoryOptions.currentDirectory(in: repository)
-            options.namespace = namespace
-            options.contextNamespace = contextNamespace
-            options.image = image
-            options.runtimeClass = runtimeClass
-            options.limit = try RepositorySettings.load(from: repository).maxCodeBytes
-            return (repository, try Renderer.render(repository: repository, options: options))
+            return (repository, try Renderer.render(repository: repository, options: try renderOptions(in: repository, contextNamespace: contextNamespace)))
         }
+    }
+
+    /// Checks, renders and reads the working copy's secrets for a deploy; no network access.
+    func prepareDeploy(contextNamespace: String?) throws -> WorkflowDeploy.Prepared {
+        let repository = try repositoryOptions.open()
+        return try WorkflowDeploy.prepare(repository: repository,
+                                          options: try renderOptions(in: repository, contextNamespace: contextNamespace),
+                                          readSecrets: true)
+    }
+
+    func renderOptions(in repository: Repository, contextNamespace: String?) throws -> RenderOptions {
+        var options = RenderOptions()
+        options.revision = revision
+        options.workflow = repositoryOptions.workflowDirectory(in: repository)
+        options.currentDirectory = repositoryOptions.currentDirectory(in: repository)
+        options.namespace = namespace
+        options.contextNamespace = contextNamespace
+        options.image = image
+        options.runtimeClass = runtimeClass
+        options.limit = try RepositorySettings.load(from: repository).maxCodeBytes
+        return options
     }
 }

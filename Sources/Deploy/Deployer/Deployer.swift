@@ -31,6 +31,15 @@ public struct DeployResult: Sendable {
     public let restarted: Bool
     public let rollout: RolloutState?
 
+    /// The objects this deploy changed. A Secret is re-applied every time (its current values are
+    /// never read), so it alone does not count.
+    public var changedObjects: [AppliedObject] {
+        objects.filter { $0.outcome != .unchanged && $0.outcome != .applied }
+    }
+
+    /// True when anything changed in the cluster: an object, or the restart stamp.
+    public var changed: Bool { !changedObjects.isEmpty || restarted }
+
     /// True when the pods roll for this commit: the Deployment was created (already stamped) or restamped.
     public var startedRollout: Bool {
         restarted || objects.contains { $0.reference.hasPrefix("deployment.apps/") && $0.outcome == .created }

@@ -49,7 +49,7 @@ public enum Renderer {
                                                    currentDirectory: options.currentDirectory)
         let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all, limit: options.limit)
         guard check.isValid, let spec = check.spec else {
-            throw DeployError(ViolationReport.text(for: check, at: snapshot.label))
+            throw WorkflowRejected(check: check, label: snapshot.label)
         }
         let image = try ImageResolver.resolve(flag: options.image, snapshot: snapshot, workflowDirectory: directory,
                                               workingDirectory: repository.workingDirectory)

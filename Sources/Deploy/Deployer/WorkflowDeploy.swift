@@ -1,0 +1,45 @@
+import GitShim
+import KubeClient
+
+/// The one deploy use case. `pipedreamer deploy` and the post-receive hook both prepare a deploy
+/// locally (resolve, check, render, secrets) and then run it against a cluster (preflight, apply,
+/// prune, restart stamp, rollout wait); they only present what it returns.
+public enum WorkflowDeploy {
+    /// A deploy checked locally: nothing has been sent.
+    public struct Prepared: Sendable {
+        public let rendered: Rendered
+        /// The working copy's secrets, when deploy reads them and there are some; values are never printed.
+        public let secrets: SecretSource?
+        /// Local tags that point at the deployed commit.
+        public let tags: [String]
+
+        /// The Secret built from `secrets`.
+        public var secret: Secret? {
+            secrets.map { Manifests.secret(name: rendered.spec.name, namespace: rendered.namespace, data: $0.data) }
+        }
+    }
+
+    /// Everything local, in DESIGN order: a commit that cannot ship throws `WorkflowRejected`, a bad
+    /// secrets file `DeployError`, before any request is sent. `readSecrets` is false where there is
+    /// no working copy to read them from (a bare repository on the server).
+    public static func prepare(repository: Repository, options: RenderOptions, readSecrets: Bool) throws -> Prepared {
+        let rendered = try Renderer.render(repository: repository, options: options)
+        let secrets = readSecrets
+            ? try SecretSource.load(workingDirectory: repository.workingDirectory, workflowDirectory: rendered.directory)
+            : nil
+        let tags = (try? repository.tags(pointingAt: rendered.commit.oid)) ?? []
+        return Prepared(rendered: rendered, secrets: secrets, tags: tags)
+    }
+
+    /// Preflight, then the apply in DESIGN order, the restart stamp and (when `settings.wait`) the
+    /// rollout wait. `say` gets progress lines, `warn` preflight warnings.
+    public static func run(_ prepared: Prepared, api: any KubernetesAPI, settings: DeploySettings,
+                           say: @escaping @Sendable (String) -> Void,
+                           warn: @escaping @Sendable (String) -> Void) async throws -> DeployResult {
+        let rendered = prepared.rendered
+        let secret = prepared.secret
+        try await Preflight(api: api, warn: warn)
+            .run(namespace: rendered.namespace, runtimeClass: rendered.runtimeClass, withSecret: secret != nil)
+        return try await Deployer(api: api, say: say).deploy(rendered, secret: secret, settings: settings)
+    }
+}
