@@ -1,3 +1,5 @@
+import Deploy
+
 /// The git hooks pipedreamer provides.
 public enum HookName: String, CaseIterable, Sendable {
     case preCommit = "pre-commit"
@@ -43,7 +45,7 @@ public enum HookShim {
             # pipedreamer \(hook.rawValue) hook: runs `pipedreamer hook \(hook.rawValue)` with git's arguments and standard input.
             \(marker)
             # The binary: $PIPEDREAMER_BIN, else the path recorded at install time, else pipedreamer on PATH.
-            recorded=\(shellQuoted(binary ?? ""))
+            recorded=\(ShellQuoting.quoted(binary ?? "", always: true))
             bin=${PIPEDREAMER_BIN:-}
             if [ -z "$bin" ] && [ -n "$recorded" ] && [ -x "$recorded" ]; then bin=$recorded; fi
             if [ -z "$bin" ]; then bin=$(command -v pipedreamer 2>/dev/null) || bin=; fi
@@ -63,9 +65,5 @@ public enum HookShim {
     /// True when `text` is a hook pipedreamer installed.
     public static func isShim(_ text: String) -> Bool {
         text.split(separator: "\n").contains { $0 == marker[...] }
-    }
-
-    static func shellQuoted(_ text: String) -> String {
-        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }

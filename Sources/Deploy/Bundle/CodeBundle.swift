@@ -123,7 +123,7 @@ public struct CodeBundle: Sendable {
         if BundleRules.isSecretFile(relative) {
             return Violation(.secret, path: path,
                              message: "\(path): secrets must never be committed (.secrets.yaml, .secrets/ and .env* stay out of git)",
-                             fix: "run `git rm --cached \(shellQuoted(path))` and add it to .gitignore; deploy reads secrets from the working copy")
+                             fix: "run `git rm --cached \(ShellQuoting.quoted(path))` and add it to .gitignore; deploy reads secrets from the working copy")
         }
         switch entry.kind {
         case .symlink:
@@ -131,7 +131,7 @@ public struct CodeBundle: Sendable {
                              fix: "replace the link with the file it points to, or move it out of the workflow directory")
         case .submodule:
             return Violation(.submodule, path: path, message: "\(path): submodules are not allowed in a workflow directory",
-                             fix: "remove the submodule (`git rm \(shellQuoted(path))`) or move it out of the workflow directory")
+                             fix: "remove the submodule (`git rm \(ShellQuoting.quoted(path))`) or move it out of the workflow directory")
         case .file, .executable:
             return nil
         }
@@ -153,7 +153,7 @@ public struct CodeBundle: Sendable {
 
     private static func binaryViolation(_ path: String, because reason: String) -> Violation {
         Violation(.binary, path: path, message: "\(path): binary file (\(reason)); only text files may live in a workflow directory",
-                  fix: "remove it (`git rm --cached \(shellQuoted(path))`) or move it out of the workflow directory")
+                  fix: "remove it (`git rm --cached \(ShellQuoting.quoted(path))`) or move it out of the workflow directory")
     }
 
     private static func lfsViolation(_ path: String) -> Violation {
@@ -198,11 +198,4 @@ private func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
         case .error, .emptyInput: return offset
         }
     }
-}
-
-/// Quotes a path for a shell command shown to the user.
-func shellQuoted(_ text: String) -> String {
-    let safe = text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || "0123456789-_./@%+=:,".unicodeScalars.contains($0) }
-    guard !safe || text.isEmpty else { return text }
-    return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
 }
