@@ -41,15 +41,9 @@ public struct WorkflowFailure: Sendable {
         return WorkflowFailure(check: check, label: snapshot.label, bytesBefore: bytesBefore)
     }
 
-    /// The size of the files the bundle rules ship from `directory` of `snapshot`, from object headers.
+    /// The size of what `CodeBundle` ships from `directory` of `snapshot`. A limit of zero keeps it
+    /// from loading any content: sizes come from object headers.
     private static func bundledBytes(of directory: String, in snapshot: CommitSnapshot, nested: [String]) throws -> Int {
-        let prefix = directory.isEmpty ? "" : directory + "/"
-        let nestedPrefixes = nested.map { $0 + "/" }
-        return try snapshot.entries(under: directory).reduce(0) { total, entry in
-            let relative = String(entry.path.dropFirst(prefix.count))
-            guard entry.kind == .file || entry.kind == .executable, BundleRules.isBundled(relative),
-                  !nestedPrefixes.contains(where: { entry.path.hasPrefix($0) }) else { return total }
-            return total + entry.size
-        }
+        try CodeBundle.build(from: snapshot, directory: directory, limit: 0, excluding: nested).totalBytes
     }
 }

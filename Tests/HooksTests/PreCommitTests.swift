@@ -74,6 +74,21 @@ import TestSupport
         #expect(failure.sizeChange == "this commit adds 1994 bytes (\(spec + 6) bytes before)")
     }
 
+    @Test func theSizeBeforeCountsOnlyWhatTheBundleShips() throws {
+        // At HEAD a node marked binary in .gitattributes (committed past the hook) does not ship,
+        // so it is not part of the size before the change either.
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "wf", nodes: ["fetch": "12345\n"])
+        try fixture.write("wf/nodes/data.json", String(repeating: "d", count: 500))
+        try fixture.write("wf/.gitattributes", "nodes/data.json binary\n")
+        try fixture.commitAll()
+        try fixture.write("wf/nodes/fetch.ts", String(repeating: "a", count: 1999) + "\n")
+        try fixture.git(["add", "-A"])
+        let failure = try #require(try run(fixture, limit: 1024).failures.first)
+        let spec = try fixture.git(["show", "HEAD:wf/workflow.yaml"]).count
+        #expect(failure.bytesBefore == spec + 6)
+    }
+
     @Test func theHookNeverWritesTheIndex() throws {
         let fixture = try GitFixture()
         try fixture.writeWorkflow(at: "wf")
