@@ -40,8 +40,7 @@ extension Repository {
 
     /// True when the object database holds `oid`.
     public func contains(_ oid: Oid) -> Bool {
-        guard let odb = try? odb() else { return false }
         var raw = oid.raw
-        return git_odb_exists(odb, &raw) == 1
+        return (try? withODB { git_odb_exists($0, &raw) == 1 }) ?? false
     }
 }

@@ -7,10 +7,11 @@ import Darwin
 
 /// An open git repository: a working-tree repository, a linked worktree or a bare repository.
 ///
-/// Owns its `git_repository` and the object database handle; both are freed in `deinit`.
+/// Owns its `git_repository`, freed in `deinit`. It holds no mutable state of its own: the object
+/// database is borrowed from libgit2 per call (`withODB`), and libgit2 guards the repository's
+/// caches and pack access itself, so one `Repository` can be read from several tasks.
 public final class Repository: @unchecked Sendable {
     let pointer: OpaquePointer
-    private var odbPointer: OpaquePointer?
 
     /// The directory that holds the repository's files (`.git`, or the bare repository itself).
     public let gitDirectory: String
@@ -29,10 +30,7 @@ public final class Repository: @unchecked Sendable {
         }
     }
 
-    deinit {
-        if let odbPointer { git_odb_free(odbPointer) }
-        git_repository_free(pointer)
-    }
+    deinit { git_repository_free(pointer) }
 
     /// Opens the repository containing `path` (any directory inside a working tree, a linked
     /// worktree, a `.git` directory or a bare repository).
@@ -80,12 +78,13 @@ public final class Repository: @unchecked Sendable {
         return String(cString: target)
     }
 
-    func odb() throws -> OpaquePointer {
-        if let odbPointer { return odbPointer }
+    /// Runs `body` with the repository's object database. libgit2 opens it once per repository
+    /// (atomically) and counts references, so borrowing it per call costs a reference count.
+    func withODB<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
         var raw: OpaquePointer?
         try GitError.check(git_repository_odb(&raw, pointer), "cannot open the object database")
-        odbPointer = raw
-        return raw!
+        defer { git_odb_free(raw) }
+        return try body(raw!)
     }
 
     /// The size in bytes of a blob, read from the object header without inflating its content.
@@ -93,8 +92,9 @@ public final class Repository: @unchecked Sendable {
         var length = 0
         var type = GIT_OBJECT_INVALID
         var raw = oid.raw
-        try GitError.check(git_odb_read_header(&length, &type, try odb(), &raw),
-                           "cannot read the header of object \(oid.short)")
+        try withODB { odb in
+            try GitError.check(git_odb_read_header(&length, &type, odb, &raw), "cannot read the header of object \(oid.short)")
+        }
         return length
     }
 
@@ -107,11 +107,12 @@ public final class Repository: @unchecked Sendable {
     /// At most `maxBytes` leading bytes of a blob. Loose objects are streamed, so a large blob
     /// is never inflated whole; packed objects, which libgit2 cannot stream, are read whole.
     public func blobPrefix(_ oid: Oid, maxBytes: Int) throws -> [UInt8] {
-        var stream: UnsafeMutablePointer<git_odb_stream>?
-        var length = 0
-        var type = GIT_OBJECT_INVALID
-        var raw = oid.raw
-        if git_odb_open_rstream(&stream, &length, &type, try odb(), &raw) == 0, let stream {
+        let streamed: [UInt8]? = try withODB { odb in
+            var stream: UnsafeMutablePointer<git_odb_stream>?
+            var length = 0
+            var type = GIT_OBJECT_INVALID
+            var raw = oid.raw
+            guard git_odb_open_rstream(&stream, &length, &type, odb, &raw) == 0, let stream else { return nil }
             defer { git_odb_stream_free(stream) }
             var result = [UInt8]()
             result.reserveCapacity(min(maxBytes, length))
@@ -125,6 +126,7 @@ public final class Repository: @unchecked Sendable {
             }
             return result
         }
+        if let streamed { return streamed }
         git_error_clear()
         let all = try blobContents(oid)
         return Array(all.prefix(maxBytes))

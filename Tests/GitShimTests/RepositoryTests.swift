@@ -51,4 +51,28 @@ import TestSupport
             #expect(error.message.hasPrefix("not a git repository"))
         }
     }
+
+    @Test func oneRepositoryIsReadFromManyTasksAtOnce() async throws {
+        let fixture = try GitFixture()
+        for i in 0..<40 { try fixture.write("f\(i).txt", String(repeating: "\(i) ", count: 100 + i)) }
+        try fixture.commitAll()
+        try fixture.git(["gc", "-q"])  // packed objects too: several tasks in one pack at once
+        let repository = try Repository.open(containing: fixture.path)
+        let snapshot = try CommitSnapshot(repository: repository, commit: repository.resolveCommit("HEAD"))
+        let entries = try snapshot.entries(under: "")
+        let read = try await withThrowingTaskGroup(of: (String, [UInt8], Int).self) { group in
+            for _ in 0..<4 {
+                for entry in entries {
+                    group.addTask { (entry.path, try snapshot.contents(of: entry), try repository.blobSize(entry.oid)) }
+                }
+            }
+            return try await group.reduce(into: [(String, [UInt8], Int)]()) { $0.append($1) }
+        }
+        #expect(read.count == 160)
+        for (path, bytes, size) in read {
+            let expected = [UInt8](try fixture.git(["show", "HEAD:\(path)"]))
+            #expect(bytes == expected, "\(path)")
+            #expect(size == expected.count, "\(path)")
+        }
+    }
 }
