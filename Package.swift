@@ -39,7 +39,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Deploy", dependencies: ["GitShim", "KubeClient", "Yams"]),
+        .target(name: "Deploy", dependencies: ["GitShim", "KubeClient", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Hooks", dependencies: ["Deploy", "GitShim", "KubeClient"]),
         .executableTarget(
             name: "pipedreamer",

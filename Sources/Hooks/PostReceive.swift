@@ -81,6 +81,7 @@ public struct ClusterDeployer: CommitDeployer {
         }
         var settings = DeploySettings()
         settings.wait = false
+        settings.readsSecrets = false
         do {
             let result = try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: { _ in }, warn: { _ in })
             try? await client.shutdown()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Deploy
 import Foundation
+import KubeClient
 
 struct DeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,36 +10,72 @@ struct DeleteCommand: AsyncParsableCommand {
         discussion: """
         Selects the objects by their labels (app.kubernetes.io/name=NAME, \
         app.kubernetes.io/managed-by=pipedreamer): CronJobs, Service, Deployment, the Secret and \
-        the code ConfigMap. Lists them and asks for confirmation on a terminal; elsewhere --yes \
-        is required.
+        the code ConfigMap; objects without those labels are never deleted. The workflow, its \
+        namespace and the context are found as status and deploy find them (-w, -C, workflow.yaml's \
+        deployment.namespace, -n, --context). Lists the objects and asks for confirmation on a \
+        terminal; elsewhere --yes is required. Holds the workflow's deploy lease while deleting, so \
+        no deploy runs alongside, then waits until the objects are gone.
         """
     )
 
-    @Argument(help: ArgumentHelp("Workflow name.", valueName: "name"))
-    var name: String
+    @Argument(help: ArgumentHelp("Workflow name. (default: the name in HEAD's workflow.yaml)", valueName: "name"))
+    var name: String?
+
+    @OptionGroup var repositoryOptions: RepositoryOptions
 
     @Option(name: [.short, .customLong("namespace")],
-            help: ArgumentHelp("Namespace. (default: the kubeconfig context's namespace, else \"default\")", valueName: "namespace"))
+            help: ArgumentHelp("Namespace. (default: deployment.namespace in workflow.yaml, else the kubeconfig context's namespace, else \"default\")", valueName: "namespace"))
     var namespace: String?
 
     @Flag(help: "Delete without asking. (default: ask on a terminal, refuse elsewhere)")
     var yes = false
 
+    @Option(name: .customLong("dry-run"),
+            help: ArgumentHelp("client: list what would be deleted and delete nothing; server: send the deletes with dryRun=All. (default: off)",
+                               valueName: "mode"))
+    var dryRun: DryRunMode?
+
+    @Flag(inversion: .prefixedNo, help: "Wait until the objects are gone. (default: --wait)")
+    var wait = true
+
+    @Option(help: ArgumentHelp("How long to wait for the objects to go, e.g. 90s, 5m. (default: 2m)", valueName: "duration"))
+    var timeout: String = "2m"
+
+    @Option(name: .customLong("lock-timeout"),
+            help: ArgumentHelp("How long to wait while a deploy of the workflow holds its lease; 0 fails at once. (default: 2m)", valueName: "duration"))
+    var lockTimeout: String = "2m"
+
     @OptionGroup var cluster: ClusterOptions
 
     func run() async throws {
         let connection = try cluster.connection()
-        let ns = KubeNamespace.resolve(flag: namespace, workflow: nil, connection: connection)
-        let askFirst = !yes
+        let repository = try? repositoryOptions.open()
+        let local = name == nil ? try repositoryOptions.localWorkflow(repository) : try? repositoryOptions.localWorkflow(repository)
+        guard let workflow = name ?? local?.spec?.name else {
+            throw ValidationFailure("name a workflow (pipedreamer delete NAME), or run inside a repository whose HEAD has a workflow.yaml")
+        }
+        let localSpec = local?.spec.flatMap { $0.name == workflow ? $0 : nil }
+        let ns = KubeNamespace.resolve(flag: namespace, workflow: localSpec?.namespace, connection: connection)
+        let location = "namespace \(ns) (context \(connection.contextName ?? connection.origin))"
+        let waitLimit = try duration(timeout, "--timeout") ?? .seconds(120)
+        let lockLimit = try duration(lockTimeout, "--lock-timeout") ?? .zero
+        let mode = dryRun
         let deleted: [String]? = try await withClient(cluster, connection) { client in
             try await mapErrors {
                 let deletion = WorkflowDeletion(api: client)
-                let plan = try await deletion.plan(namespace: ns, name: name)
+                let plan = try await deletion.plan(namespace: ns, name: workflow)
                 guard !plan.isEmpty else { return [] }
-                print("objects of workflow \(name) in namespace \(ns):")
+                print("objects of workflow \(workflow) in \(location):")
                 for (type, objectName) in plan { print("  \(type)/\(objectName)") }
-                if askFirst, !(try confirm("delete these \(plan.count) objects? [y/N] ")) { return nil }
-                return try await deletion.run(plan, namespace: ns, dryRun: false)
+                if mode == .client { return plan.map { "\($0.0)/\($0.1)" } }
+                if !yes, !(try confirm("delete these \(plan.count) objects from \(location)? [y/N] ")) { return nil }
+                if mode == .server { return try await deletion.run(plan, namespace: ns, dryRun: true) }
+                return try await deletion.withLease(namespace: ns, name: workflow, lockTimeout: lockLimit,
+                                                    say: { print($0) }, warn: { printError("Warning: \($0)") }) {
+                    let deleted = try await deletion.run(plan, namespace: ns, dryRun: false)
+                    if wait { try await deletion.waitUntilGone(plan, namespace: ns, timeout: waitLimit) }
+                    return deleted
+                }
             }
         }
         guard let deleted else {
@@ -46,10 +83,19 @@ struct DeleteCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if deleted.isEmpty {
-            print("no objects of workflow \(name) in namespace \(ns); nothing to delete")
+            print("no objects of workflow \(workflow) in namespace \(ns); nothing to delete")
             return
         }
-        for reference in deleted { print("\(reference) deleted") }
+        let suffix = mode == .client ? " (dry run)" : mode == .server ? " (server dry run)" : ""
+        for reference in deleted { print("\(reference) deleted\(suffix)") }
+    }
+
+    func duration(_ text: String, _ flag: String) throws -> Duration? {
+        do {
+            return try KubeRequestTimeout.parse(text)
+        } catch {
+            throw ValidationError("\(flag): '\(text)' is not a duration; write it like 90s, 5m or 0")
+        }
     }
 
     /// Asks on a terminal; refuses when standard input is not one.

@@ -24,6 +24,12 @@ struct DeployCommand: AsyncParsableCommand {
         no longer has, stamp the commit's SHA into the pod template's \
         kubectl.kubernetes.io/restartedAt (only when it changed), then wait for the rollout. \
         Deploying the commit that is already deployed changes nothing and restarts nothing.
+
+        Before the first write, every object is checked by the server (a server-side dry run); a \
+        refusal writes nothing. One deploy of a workflow runs at a time: each holds the Lease \
+        NAME-deploy in the namespace, and a second waits for it (--lock-timeout). An object of the \
+        same name without this workflow's labels is refused unless --adopt; fields other managers \
+        own are refused unless --force-conflicts; replicas set by kubectl scale or an HPA are kept.
         """
     )
 
@@ -41,11 +47,27 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long to wait for the rollout, e.g. 90s, 5m. (default: 5m)", valueName: "duration"))
     var timeout: String = "5m"
 
+    @Option(name: .customLong("lock-timeout"),
+            help: ArgumentHelp("How long to wait while another deploy of the workflow holds its lease; 0 fails at once. (default: 2m)", valueName: "duration"))
+    var lockTimeout: String = "2m"
+
+    @Flag(help: "Take over objects of the workflow's names that exist without its labels. (default: refuse them)")
+    var adopt = false
+
+    @Flag(name: .customLong("force-conflicts"),
+          help: "Take fields that other field managers own, as kubectl apply --server-side --force-conflicts. (default: refuse)")
+    var forceConflicts = false
+
+    @Flag(name: .customLong("prune-secret"),
+          help: "Delete the workflow's Secret when the working copy has no .secrets.yaml or .secrets/. (default: keep it)")
+    var pruneSecret = false
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text (progress lines) or json (a summary object; progress goes to standard error). With --dry-run=client: the objects as YAML, or as a JSON List with json.", valueName: "format"))
     var output: DeployOutput = .text
 
     func validate() throws {
         _ = try parsedTimeout()
+        _ = try parsedLockTimeout()
         if let requestTimeout = cluster.requestTimeout {
             do {
                 _ = try KubeRequestTimeout.parse(requestTimeout)
@@ -85,6 +107,11 @@ struct DeployCommand: AsyncParsableCommand {
         settings.serverDryRun = dryRun == .server
         settings.wait = !noWait
         settings.timeout = waitLimit
+        settings.lockTimeout = try parsedLockTimeout()
+        settings.adopt = adopt
+        settings.forceConflicts = forceConflicts
+        settings.pruneSecret = pruneSecret
+        LeaseSignals.install()
         let result = try await withClient(cluster, connection) { client in
             try await mapErrors {
                 try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: say,
@@ -109,6 +136,15 @@ struct DeployCommand: AsyncParsableCommand {
             return duration
         } catch is KubeConfigError {
             throw ValidationError("--timeout: '\(timeout)' is not a duration; write it like 90s, 5m or 1h")
+        }
+    }
+
+    func parsedLockTimeout() throws -> Duration {
+        do {
+            guard let duration = try KubeRequestTimeout.parse(lockTimeout) else { return .zero }
+            return duration
+        } catch is KubeConfigError {
+            throw ValidationError("--lock-timeout: '\(lockTimeout)' is not a duration; write it like 30s, 2m or 0 to fail at once")
         }
     }
 

@@ -75,6 +75,7 @@ func userFacing(_ error: Error) -> Error {
     switch error {
     case let error as GitError: return ValidationFailure(error.message)
     case let error as DeployError: return ValidationFailure(error.message)
+    case let error as DeployRefused: return ValidationFailure(error.description)
     case let error as WorkflowRejected: return ValidationFailure(error.description)
     case let error as KubeAPIError: return ValidationFailure(error.description)
     case let error as KubeConfigError: return ValidationFailure(error.description)

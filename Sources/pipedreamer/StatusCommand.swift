@@ -58,15 +58,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// The spec of the chosen workflow at HEAD, when there is a repository with one.
     func localWorkflow(_ repository: Repository?) throws -> WorkflowCheck? {
-        guard let repository, let commit = try? repository.resolveCommit("HEAD") else { return nil }
-        return try mapErrors {
-            let snapshot = try CommitSnapshot(repository: repository, commit: commit)
-            let all = try WorkflowLocator.discover(in: snapshot)
-            guard !all.isEmpty else { return nil }
-            let directory = try WorkflowLocator.select(in: snapshot, requested: repositoryOptions.workflowDirectory(in: repository),
-                                                       currentDirectory: repositoryOptions.currentDirectory(in: repository))
-            return try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all)
-        }
+        try repositoryOptions.localWorkflow(repository)
     }
 
     func text(_ status: WorkflowStatus, tags: [String], head: String?) -> String {

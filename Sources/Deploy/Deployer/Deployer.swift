@@ -10,6 +10,16 @@ public struct DeploySettings: Sendable {
     /// First pause between rollout polls; it doubles up to `maxPollInterval`.
     public var pollInterval: Duration = .milliseconds(100)
     public var maxPollInterval: Duration = .seconds(2)
+    /// Take over objects of this workflow's names that exist without its labels (`--adopt`).
+    public var adopt = false
+    /// Take fields other managers own (`--force-conflicts`), as `kubectl apply --server-side --force-conflicts`.
+    public var forceConflicts = false
+    /// Delete the live Secret when the working copy has none (`--prune-secret`).
+    public var pruneSecret = false
+    /// False where no working copy is read for secrets (post-receive): a missing Secret is not news there.
+    public var readsSecrets = true
+    /// How long to wait for another deploy's lease (`--lock-timeout`); zero fails at once.
+    public var lockTimeout: Duration = .seconds(120)
 
     public init() {}
 }
@@ -17,7 +27,7 @@ public struct DeploySettings: Sendable {
 /// What happened to one object.
 public struct AppliedObject: Sendable, Equatable, CustomStringConvertible {
     /// `applied` is for Secrets, whose current state deploy never reads.
-    public enum Outcome: String, Sendable { case created, configured, unchanged, applied, pruned }
+    public enum Outcome: String, Sendable { case created, configured, unchanged, applied, pruned, adopted }
     /// kubectl's `configmap/hello-code`, `deployment.apps/hello`.
     public let reference: String
     public let outcome: Outcome
@@ -66,32 +76,18 @@ public struct Deployer: Sendable {
         // Current state, read once, tells created from configured from unchanged and what to prune.
         let live = try await liveObjects(namespace: namespace, selector: selector)
         let existing = live.mapValues { $0[path: "metadata", "resourceVersion"]?.stringValue ?? "" }
-
-        var objects = rendered.objects
-        if let secret { objects.insert(.secret(secret), at: 1) }
         let sha = rendered.commit.oid.hex
-        let deploymentBody = try await plannedDeployment(rendered, live: live[Self.key(.deployments, name)], sha: sha)
-        var applied = [AppliedObject]()
-        var deploymentAfterApply: JSONValue?
-        for object in objects {
-            let type = Self.resourceType(of: object)
-            let objectName = object.metadata.name ?? ""
-            var body = try JSONValue(encoding: object)
-            if case .deployment = object { body = deploymentBody }
-            let result = try await api.apply(type, namespace: namespace, name: objectName, object: body, dryRun: dryRun)
-            if case .deployment = object { deploymentAfterApply = result }
-            let before = existing[Self.key(type, objectName)]
-            let after = result[path: "metadata", "resourceVersion"]?.stringValue
-            let outcome: AppliedObject.Outcome
-            if case .secret = object {
-                outcome = .applied
-            } else {
-                outcome = before == nil ? .created : (before == after ? .unchanged : .configured)
-            }
-            let record = AppliedObject(reference: Self.reference(type, objectName), outcome: outcome)
-            applied.append(record)
-            say(record.description + (dryRun ? " (server dry run)" : ""))
+        let liveDeployment = live[Self.key(.deployments, name)]
+
+        // Every object is dry-run first: a refusal there writes nothing.
+        let bodies = try requestBodies(rendered, secret: secret, liveDeployment: liveDeployment, settings: settings)
+        let validation = DeployValidation(api: api, namespace: namespace, workflow: name,
+                                          adopt: settings.adopt, forceConflicts: settings.forceConflicts)
+        var plans = try await validation.validate(bodies, live: live)
+        if let index = plans.firstIndex(where: { $0.type == .deployments }) {
+            plans[index] = Self.carryingStamp(plans[index], live: liveDeployment, sha: sha)
         }
+        var (applied, deploymentAfterApply) = try await write(plans, namespace: namespace, dryRun: dryRun)
 
         let wanted = rendered.cronJobNames
         for (key, _) in existing.sorted(by: { $0.key < $1.key }) where key.hasPrefix(Self.key(.cronJobs, "")) {
@@ -102,6 +98,12 @@ public struct Deployer: Sendable {
                 applied.append(record)
                 say(record.description + (dryRun ? " (server dry run)" : ""))
             }
+        }
+
+        if secret == nil, settings.pruneSecret, let pruned = try await pruneSecret(rendered, dryRun: dryRun) {
+            applied.append(pruned)
+        } else if secret == nil, settings.readsSecrets, SecretDigest.live(liveDeployment) != nil {
+            say("secret \(Manifests.secretName(name)): the working copy has no .secrets.yaml or .secrets/; the live Secret is kept (pass --prune-secret to delete it)")
         }
 
         let stamped = deploymentAfterApply?[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
@@ -115,7 +117,7 @@ public struct Deployer: Sendable {
 
         var rollout: RolloutState?
         if settings.wait, !dryRun {
-            rollout = try await waitForRollout(namespace: namespace, name: name, after: deployment, settings: settings)
+            rollout = try await waitForRollout(namespace: namespace, name: name, commit: sha, after: deployment, settings: settings)
         }
         return DeployResult(objects: applied, restarted: restarted, rollout: rollout)
     }
@@ -129,7 +131,8 @@ public struct Deployer: Sendable {
         return try await api.patch(.deployments, namespace: namespace, name: deployment, strategicMerge: patch, dryRun: dryRun)
     }
 
-    func waitForRollout(namespace: String, name: String, after last: JSONValue?, settings: DeploySettings) async throws -> RolloutState {
+    func waitForRollout(namespace: String, name: String, commit: String, after last: JSONValue?,
+                        settings: DeploySettings) async throws -> RolloutState {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: settings.timeout)
         var pause = settings.pollInterval
@@ -137,6 +140,7 @@ public struct Deployer: Sendable {
         var current = last
         while true {
             if let current {
+                if let takenOver = Self.takenOver(current, name: name, commit: commit) { throw takenOver }
                 let state = RolloutState.of(current)
                 switch state {
                 case .complete(let message):
@@ -158,26 +162,6 @@ public struct Deployer: Sendable {
             current = try await api.get(.deployments, namespace: namespace, name: name)
             if current == nil { throw DeployError("deployment \"\(name)\" disappeared while waiting for its rollout") }
         }
-    }
-
-    /// The Deployment body to apply. When the live Deployment is stamped with another commit and
-    /// this apply changes its pod template anyway (a node file added, a new image), the new stamp
-    /// rides along in that one change, so the pods roll once and no restart patch follows. Whether
-    /// the template changes is asked of the server with a dry-run apply before anything is
-    /// written, which also validates the Deployment before the ConfigMap changes.
-    func plannedDeployment(_ rendered: Rendered, live: JSONValue?, sha: String) async throws -> JSONValue {
-        guard let object = rendered.objects.first(where: { if case .deployment = $0 { return true } else { return false } }) else {
-            throw DeployError("the rendered objects hold no Deployment")
-        }
-        let kept = Self.keepingLiveStamp(try JSONValue(encoding: object), live: live)
-        let stampPath = ["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]
-        guard let live, live[stampPath]?.stringValue != sha else { return kept }
-        let preview = try await api.apply(.deployments, namespace: rendered.namespace, name: rendered.spec.name,
-                                          object: kept, dryRun: true)
-        let templateStamp = ["metadata", "annotations", Manifests.restartedAtAnnotation]
-        let before = live[path: "spec", "template"]?.removing(templateStamp)
-        let after = preview[path: "spec", "template"]?.removing(templateStamp)
-        return before == after ? kept : kept.setting(stampPath, .string(sha))
     }
 
     /// The Deployment to apply, with a restart stamp the apply cannot change. A new Deployment is

@@ -27,19 +27,38 @@ public enum WorkflowDeploy {
         let secrets = readSecrets
             ? try SecretSource.load(workingDirectory: repository.workingDirectory, workflowDirectory: rendered.directory)
             : nil
+        if let secrets { try SecretDigest.check(secrets, secretName: Manifests.secretName(rendered.spec.name)) }
         let tags = (try? repository.tags(pointingAt: rendered.commit.oid)) ?? []
         return Prepared(rendered: rendered, secrets: secrets, tags: tags)
     }
 
-    /// Preflight, then the apply in DESIGN order, the restart stamp and (when `settings.wait`) the
-    /// rollout wait. `say` gets progress lines, `warn` preflight warnings.
+    /// Preflight, the deploy lease (waiting up to `settings.lockTimeout` for another deploy of the
+    /// workflow), then the dry run of every object, the apply in DESIGN order, the restart stamp and
+    /// (when `settings.wait`) the rollout wait; the lease is released at the end, on success or not.
+    /// `say` gets progress lines, `warn` preflight and lease warnings. A server dry run takes no lease.
     public static func run(_ prepared: Prepared, api: any KubernetesAPI, settings: DeploySettings,
                            say: @escaping @Sendable (String) -> Void,
                            warn: @escaping @Sendable (String) -> Void) async throws -> DeployResult {
         let rendered = prepared.rendered
         let secret = prepared.secret
+        let takesLease = !settings.serverDryRun
         try await Preflight(api: api, warn: warn)
-            .run(namespace: rendered.namespace, runtimeClass: rendered.runtimeClass, withSecret: secret != nil)
-        return try await Deployer(api: api, say: say).deploy(rendered, secret: secret, settings: settings)
+            .run(namespace: rendered.namespace, runtimeClass: rendered.runtimeClass,
+                 withSecret: secret != nil || settings.pruneSecret, withLease: takesLease)
+        let deployer = Deployer(api: api, say: say)
+        guard takesLease else { return try await deployer.deploy(rendered, secret: secret, settings: settings) }
+        let lease = DeployLease(api: api, namespace: rendered.namespace, workflow: rendered.spec.name, commit: rendered.commit.oid.hex)
+        let held = try await lease.acquire(timeout: settings.lockTimeout, say: say, warn: warn)
+        do {
+            let result = try await deployer.deploy(rendered, secret: secret, settings: settings)
+            if let other = held.lostTo {
+                throw DeployError("the deploy lease \(lease.name) was taken over by \(other) during this deploy; run the deploy again")
+            }
+            await held.release()
+            return result
+        } catch {
+            await held.release()
+            throw error
+        }
     }
 }

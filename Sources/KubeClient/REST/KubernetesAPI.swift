@@ -96,6 +96,20 @@ public protocol KubernetesAPI: Sendable {
     /// Server-side apply: `PATCH` with `application/apply-patch+yaml`, `fieldManager=pipedreamer`, `force=true`.
     func apply(_ type: ResourceType, namespace: String?, name: String, object: JSONValue, dryRun: Bool) async throws -> JSONValue
 
+    /// Server-side apply; without `force`, a field another manager owns with another value is a 409
+    /// Conflict naming the manager and the field, as `kubectl apply --server-side` without `--force-conflicts`.
+    func apply(_ type: ResourceType, namespace: String?, name: String, object: JSONValue, dryRun: Bool, force: Bool) async throws -> JSONValue
+
+    /// `POST` to the collection; 409 AlreadyExists when an object of that name exists.
+    func create(_ type: ResourceType, namespace: String?, object: JSONValue) async throws -> JSONValue
+
+    /// `PUT` of the whole object; with `metadata.resourceVersion` set, 409 Conflict when it changed since.
+    func update(_ type: ResourceType, namespace: String?, name: String, object: JSONValue) async throws -> JSONValue
+
+    /// Deletes the object only while its resourceVersion is still `resourceVersion` (DeleteOptions
+    /// preconditions; 409 Conflict otherwise); false when it was already gone.
+    func delete(_ type: ResourceType, namespace: String?, name: String, resourceVersion: String) async throws -> Bool
+
     /// Strategic-merge patch (`application/strategic-merge-patch+json`).
     func patch(_ type: ResourceType, namespace: String?, name: String, strategicMerge: JSONValue, dryRun: Bool) async throws -> JSONValue
 

@@ -53,8 +53,12 @@ public final class KubernetesClient: KubernetesAPI {
     }
 
     public func apply(_ type: ResourceType, namespace: String?, name: String, object: JSONValue, dryRun: Bool) async throws -> JSONValue {
+        try await apply(type, namespace: namespace, name: name, object: object, dryRun: dryRun, force: true)
+    }
+
+    public func apply(_ type: ResourceType, namespace: String?, name: String, object: JSONValue, dryRun: Bool, force: Bool) async throws -> JSONValue {
         // JSON is YAML, so the apply patch is sent as JSON under the apply-patch+yaml type.
-        let query = [("fieldManager", Self.fieldManager), ("force", "true")] + Self.dryRunQuery(dryRun)
+        let query = [("fieldManager", Self.fieldManager), ("force", force ? "true" : "false")] + Self.dryRunQuery(dryRun)
         return try await succeed(KubeRequest(method: "PATCH", path: type.objectPath(namespace: namespace, name: name),
                                              query: query, body: Self.yamlSafe(try Self.encode(object)),
                                              contentType: "application/apply-patch+yaml"))
@@ -70,6 +74,31 @@ public final class KubernetesClient: KubernetesAPI {
     public func delete(_ type: ResourceType, namespace: String?, name: String, dryRun: Bool) async throws -> Bool {
         let request = KubeRequest(method: "DELETE", path: type.objectPath(namespace: namespace, name: name),
                                   query: [("propagationPolicy", "Background")] + Self.dryRunQuery(dryRun))
+        let response = try await transport.send(request)
+        if response.status == 404 { return false }
+        guard response.isSuccess else { throw response.apiError(for: request) }
+        return true
+    }
+
+    public func create(_ type: ResourceType, namespace: String?, object: JSONValue) async throws -> JSONValue {
+        try await succeed(KubeRequest(method: "POST", path: type.collectionPath(namespace: namespace),
+                                      query: [("fieldManager", Self.fieldManager)], body: try Self.encode(object),
+                                      contentType: "application/json"))
+    }
+
+    public func update(_ type: ResourceType, namespace: String?, name: String, object: JSONValue) async throws -> JSONValue {
+        try await succeed(KubeRequest(method: "PUT", path: type.objectPath(namespace: namespace, name: name),
+                                      query: [("fieldManager", Self.fieldManager)], body: try Self.encode(object),
+                                      contentType: "application/json"))
+    }
+
+    public func delete(_ type: ResourceType, namespace: String?, name: String, resourceVersion: String) async throws -> Bool {
+        let options = JSONValue.object([
+            "apiVersion": .string("v1"), "kind": .string("DeleteOptions"),
+            "preconditions": .object(["resourceVersion": .string(resourceVersion)]),
+        ])
+        let request = KubeRequest(method: "DELETE", path: type.objectPath(namespace: namespace, name: name),
+                                  body: try Self.encode(options), contentType: "application/json")
         let response = try await transport.send(request)
         if response.status == 404 { return false }
         guard response.isSuccess else { throw response.apiError(for: request) }

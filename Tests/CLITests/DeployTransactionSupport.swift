@@ -1,0 +1,107 @@
+import Foundation
+import KubeTestServer
+import TestSupport
+
+/// A `pipedreamer` process started in the background: for deploys that run together, are killed
+/// mid-way, or wait while a test changes the cluster under them.
+final class BackgroundRun: @unchecked Sendable {
+    let process = Process()
+    let output: URL
+    let errors: URL
+
+    init(_ arguments: [String], in directory: String, scratch: URL, environment: [String: String] = [:]) throws {
+        let id = UUID().uuidString
+        output = scratch.appendingPathComponent("out-\(id)")
+        errors = scratch.appendingPathComponent("err-\(id)")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: PipedreamerBinary.path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = GitFixture.environment.merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var stdoutText: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+    var stderrText: String { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
+
+    /// Waits for the process to end; returns its exit status (a signal's number + 128).
+    func finish() async -> Int32 {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
+    func kill(_ signal: Int32) { Foundation.kill(process.processIdentifier, signal) }
+}
+
+extension DeployHarness {
+    /// `pipedreamer deploy ARGS` in the background, with the lease duration the tests use.
+    func startDeploy(_ arguments: [String] = [], leaseSeconds: Int = 2, in directory: String? = nil) throws -> BackgroundRun {
+        try BackgroundRun(["deploy"] + arguments + ["--timeout", "20s", "--kubeconfig", kubeconfigPath],
+                          in: directory ?? repo.path, scratch: scratch,
+                          environment: ["PIPEDREAMER_LEASE_DURATION": String(leaseSeconds)])
+    }
+
+    /// `pipedreamer deploy ARGS` with a short lease duration.
+    func deploy(_ arguments: [String], leaseSeconds: Int) throws -> Command.Result {
+        try PipedreamerBinary.run(["deploy"] + arguments + ["--timeout", "20s", "--kubeconfig", kubeconfigPath], in: repo.path,
+                                  environment: ["PIPEDREAMER_LEASE_DURATION": String(leaseSeconds)])
+    }
+
+    /// kubectl against the test server: how other actors (a colleague, an HPA) change the cluster.
+    @discardableResult
+    func kubectl(_ arguments: [String], input: String? = nil) throws -> Command.Result {
+        try Command.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfigPath] + arguments, in: scratch.path,
+                        input: input.map { Data($0.utf8) })
+    }
+
+    /// Creates objects the way someone else would: `kubectl create ... --dry-run=client -o yaml`
+    /// piped into `kubectl apply --server-side` (kubectl's create speaks protobuf, which the test
+    /// server does not).
+    @discardableResult
+    func kubectlCreate(_ arguments: [String]) throws -> Command.Result {
+        let yaml = try kubectl(["create"] + arguments + ["--dry-run=client", "-o", "yaml"])
+        return try kubectl(["apply", "--server-side", "--validate=false", "-f", "-"], input: yaml.stdoutText)
+    }
+
+    var lease: JSON? { object(.leases, "\(Self.name)-deploy") }
+
+    /// Writes that changed something, leaving out dry runs and the lease's own requests.
+    var objectWrites: [RecordedRequest] {
+        writes.filter { !$0.hasQuery("dryRun", "All") && !$0.path.contains("/leases") }
+    }
+
+    /// What the cluster holds, as the commits its parts come from: the ConfigMap's and the
+    /// Deployment's annotations, the commit whose fetch.ts the pods would see, and the CronJob's schedule.
+    func deployedState() -> [String?] {
+        [configMap?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string,
+         deployment?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string,
+         liveFiles()["nodes/fetch.ts"],
+         object(.cronJobs, "\(Self.name)-cron")?.value(at: ["spec", "schedule"])?.string]
+    }
+}
+
+/// A Lease `hello-deploy` that someone else holds, renewed `secondsAgo` ago.
+func foreignLease(holder: String, commit: String, durationSeconds: Int, secondsAgo: Double) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    let time = formatter.string(from: Date().addingTimeInterval(-secondsAgo)).dropLast() + ".000000Z"
+    return """
+    apiVersion: coordination.k8s.io/v1
+    kind: Lease
+    metadata:
+      name: hello-deploy
+      namespace: default
+      labels: {app.kubernetes.io/name: hello, app.kubernetes.io/managed-by: pipedreamer}
+      annotations: {pipedreamer.dev/commit: \(commit)}
+    spec:
+      holderIdentity: \(holder)
+      leaseDurationSeconds: \(durationSeconds)
+      acquireTime: "\(time)"
+      renewTime: "\(time)"
+
+    """
+}
