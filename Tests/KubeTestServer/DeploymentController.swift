@@ -116,7 +116,7 @@ extension ServerCore {
             ServerCore.setCondition(&conditions, "Progressing", false, "ProgressDeadlineExceeded", "ReplicaSet \(name) has timed out progressing.", now)
         }
         status["conditions"] = .array(conditions)
-        store.setStatus(key, status)
+        writeStatusAsController(key, status)
         if complete { cleanUpOldReplicaSets(oldRSs, deployment: deployment) }
     }
 

@@ -76,6 +76,18 @@ extension ServerCore {
         return (OwnedReplicaSet(key: newKey, replicas: replicas(newKey), revision: revision), olds)
     }
 
+    /// A controller's status write through the `status` subresource: kube-controller-manager's entry with
+    /// `subresource: status` owns what it wrote, as the real server records it.
+    func writeStatusAsController(_ key: ObjectKey, _ status: JSON) {
+        guard var stored = store[key], stored.object["status"] != status else { return }
+        var manager = ServerCore.controllerManager
+        manager.subresource = "status"
+        stored.managers.removeAll { $0.manager.sameIdentity(manager) }
+        stored.managers.append(ManagedEntry(manager: manager, fields: FieldPath.leaves(of: ["status": status]), time: ObjectStore.now()))
+        store[key] = stored
+        store.setStatus(key, status)
+    }
+
     /// A controller write: an Update by `kube-controller-manager`.
     private func writeAsController(_ key: ObjectKey, _ object: JSON) {
         guard let existing = store[key] else { return }
@@ -129,7 +141,7 @@ extension ServerCore {
             status["readyReplicas"] = .int(available)
             status["availableReplicas"] = .int(available)
         }
-        store.setStatus(key, status)
+        writeStatusAsController(key, status)
     }
 
     /// `cleanupDeployment`: once the rollout is complete, old ReplicaSets beyond `revisionHistoryLimit`
