@@ -16,7 +16,7 @@ struct TargetOptions: ParsableArguments {
                                valueName: "namespace"))
     var namespace: String?
 
-    @Option(help: ArgumentHelp("Engine image. (default: .pipedreamer/base-image.txt in the commit's workflow directory, else in the working copy, else pipedreamer-engine:latest)",
+    @Option(help: ArgumentHelp("Engine image. (default: .pipedreamer/base-image.txt in the commit's workflow directory, else pipedreamer-engine:latest; the working copy is never read)",
                                valueName: "image"))
     var image: String?
 
@@ -24,8 +24,12 @@ struct TargetOptions: ParsableArguments {
             help: ArgumentHelp("RuntimeClass of the pods; an empty value disables it.", valueName: "name"))
     var runtimeClass: String = "gvisor"
 
-    /// Renders the chosen workflow at the chosen commit; no network access.
-    func render(contextNamespace: String? = nil) throws -> (Repository, Rendered) {
+    @Flag(help: "Treat warnings (unknown keys in workflow.yaml) as errors. (default: off, or git config pipedreamer.strict)")
+    var strict = false
+
+    /// Renders the chosen workflow at the chosen commit; no network access. Warnings and notes go to
+    /// standard error. `omittingUnsetNamespace` is for `render`, whose objects go to `kubectl apply`.
+    func render(contextNamespace: String? = nil, omittingUnsetNamespace: Bool = false) throws -> (Repository, Rendered) {
         try mapErrors {
             let repository = try repositoryOptions.open()
             var options = RenderOptions()
@@ -36,8 +40,14 @@ struct TargetOptions: ParsableArguments {
             options.contextNamespace = contextNamespace
             options.image = image
             options.runtimeClass = runtimeClass
-            options.limit = try HookConfig.load(from: repository).maxCodeBytes
-            return (repository, try Renderer.render(repository: repository, options: options))
+            let config = try HookConfig.load(from: repository)
+            options.limit = config.maxCodeBytes
+            options.strict = strict || config.strict
+            options.omitsUnsetNamespace = omittingUnsetNamespace
+            let rendered = try Renderer.render(repository: repository, options: options)
+            for warning in rendered.warnings { printError("warning: \(warning)") }
+            for note in rendered.notes { printError("note: \(note)") }
+            return (repository, rendered)
         }
     }
 }
