@@ -114,9 +114,16 @@ extension ServerCore {
     }
 
     /// Writes through `body` unless `dryRun=All`, then lets the deployment controller react.
+    static let maxStoredObjectBytes = 1_572_864
+
     func commit(_ request: APIRequest, _ body: (inout ObjectStore) -> (StoredObject, Bool, Int)) -> APIResponse {
         var scratch = store
         let (stored, changed, status) = body(&scratch)
+        // etcd refuses a write larger than its --max-request-bytes (1.5 MiB by default), counting the
+        // whole stored object, managedFields included; a dry run never reaches etcd.
+        if !request.isDryRun, changed, stored.rendered.serialized().count > Self.maxStoredObjectBytes {
+            return APIResponse(error: StatusError(code: 500, reason: "InternalError", message: "etcdserver: request is too large"))
+        }
         if !request.isDryRun {
             store = scratch
             if changed, let name = stored.object.value(at: ["metadata", "name"])?.string,

@@ -191,15 +191,15 @@ public struct CodeBundle: Sendable {
     }
 
     private static func storedSizeViolation(_ estimate: StoredSize.Estimate, files: [BundledFile]) -> Violation {
-        let limit = StoredSize.maxObjectBytes
-        let object = estimate.configMapBytes >= estimate.deploymentBytes ? "ConfigMap" : "Deployment"
-        let perFile = estimate.largest / max(files.count, 1)
-        let fitting = limit / max(perFile, 1)
         let content = files.reduce(0) { $0 + $1.content.utf8.count }
-        let message = "workflow code has too many files: \(files.count) files (\(content) bytes of content) would make "
-            + "the \(object) about \(estimate.largest) bytes as the API server stores it, over its \(limit)-byte object limit"
-            + "\n  each file's key is stored in the ConfigMap's data and again in its managedFields, and the Deployment "
-            + "lists every file; at about \(perFile) bytes per file, at most about \(fitting) files fit"
+        let limit = StoredSize.maxObjectBytes
+        let (what, size) = estimate.configMapBytes >= estimate.deploymentBytes
+            ? ("the ConfigMap", estimate.configMapBytes) : ("the Deployment", estimate.deploymentBytes)
+        let fitting = files.count * limit / max(size, 1)
+        let message = "workflow code has too many files: \(files.count) files (\(content) bytes of content) make "
+            + "\(what) about \(size) bytes as etcd stores it, over its \(limit)-byte limit (etcdserver: request is too large)"
+            + "\n  each file's key counts as well as its content (in the ConfigMap's data, again in its managedFields, "
+            + "and in the Deployment's items); at this average, about \(fitting) files fit"
         return Violation(.tooManyFiles, path: nil, message: message,
                          fix: "ship fewer files: merge small node files into larger modules, or move files the engine "
                             + "does not load out of nodes/ (only workflow.yaml and nodes/**/*.ts, .json, .yaml, .yml ship)")

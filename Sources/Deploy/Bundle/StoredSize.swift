@@ -1,11 +1,11 @@
 /// What the API server stores for a bundle, estimated from above, so a commit whose objects etcd
 /// would refuse (`etcdserver: request is too large`) is refused first, by the same check the hooks run.
 ///
-/// The content limit alone does not bound the stored objects: each file's key is stored in the
-/// ConfigMap's `data` and again in its `metadata.managedFields` (`"f:<key>":{}`), and the Deployment
-/// lists one `items` entry per file (`{"key":…,"path":…}`), again once more in its managedFields
-/// (`"k:{\"key\":…,\"path\":…}":{".":{},"f:key":{},"f:path":{}}`). Sizes are counted as compact JSON,
-/// which is never smaller than what etcd stores.
+/// The content limit alone does not bound the stored objects (`ValidateConfigMap`'s 1 MiB counts
+/// values only, which the content limit keeps under): each file's key is stored in `data` and again
+/// in `metadata.managedFields` (`"f:<key>":{}`), and the Deployment lists one `items` entry per file
+/// (`{"key":…,"path":…}`; an atomic list, so managedFields names it once). Sizes are counted as
+/// compact JSON, which is never smaller than what etcd stores.
 public enum StoredSize {
     /// etcd's default `--max-request-bytes` (1.5 MiB): the largest object a write can carry.
     public static let maxObjectBytes = 1_572_864
@@ -31,39 +31,22 @@ public enum StoredSize {
             configMap += key + 1 + jsonLength(file.content) + 1
             configMap += key + 2 + 4
             // `{"key":K,"path":P},` in items.
-            let item = 7 + key + 8 + jsonLength(file.path) + 2
-            deployment += item
-            // The item as a managedFields key: `k:` and the item's JSON, quoted once more.
-            let inner = "{\"key\":" + quoted(file.key) + ",\"path\":" + quoted(file.path) + "}"
-            deployment += jsonLength("k:" + inner) + #":{".":{},"f:key":{},"f:path":{}},"#.utf8.count
+            deployment += 7 + key + 8 + jsonLength(file.path) + 2
         }
         return Estimate(configMapBytes: configMap, deploymentBytes: deployment)
     }
 
     /// Bytes of `text` as a JSON string, quotes included, escaping as Go's encoder does (HTML
-    /// characters as `\u00XX`), so the count is never below the server's.
+    /// characters and U+2028/U+2029 as `\uXXXX`), so the count is never below the server's.
     static func jsonLength(_ text: String) -> Int {
         var length = 2
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C: length += 2
-            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"): length += 6
-            case ..<0x20: length += 6
-            default: length += 1
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"", "\\", "\n", "\r", "\t": length += 2
+            case "<", ">", "&", "\u{2028}", "\u{2029}": length += 6
+            default: length += scalar.value < 0x20 ? 6 : UTF8.width(scalar)
             }
         }
         return length
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
