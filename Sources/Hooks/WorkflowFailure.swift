@@ -31,8 +31,8 @@ public struct WorkflowFailure: Sendable {
 
     /// Checks `directory` of `snapshot`; nil when it can ship. `before` is the snapshot the change starts from.
     static func check(_ directory: String, in snapshot: Snapshot, workflows all: [String], before: CommitSnapshot?,
-                      limit: Int) throws -> WorkflowFailure? {
-        let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all, limit: limit)
+                      limit: Int, strict: Bool = false) throws -> WorkflowFailure? {
+        let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all, limit: limit, strict: strict)
         guard !check.isValid else { return nil }
         var bytesBefore: Int?
         if let before, check.violations.contains(where: { $0.kind == .tooLarge }) {

@@ -34,7 +34,7 @@ struct PreCommitHook: ParsableCommand {
             let repository = try Repository.openFromEnvironment()
             let config = try RepositorySettings.load(from: repository)
             let index = try IndexSnapshot(repository: repository)
-            return try PreCommit.run(repository: repository, index: index, limit: config.maxCodeBytes)
+            return try PreCommit.run(repository: repository, index: index, limit: config.maxCodeBytes, strict: config.strict)
         }
         guard report.passed else {
             printError(report.text)
@@ -66,7 +66,7 @@ struct PrePushHook: ParsableCommand {
             let repository = try Repository.openFromEnvironment()
             let config = try RepositorySettings.load(from: repository)
             return try PrePush.run(repository: repository, remote: remote, updates: PushUpdate.parse(input),
-                                   limit: config.maxCodeBytes)
+                                   limit: config.maxCodeBytes, strict: config.strict)
         }
         guard report.passed else {
             printError(report.text)
