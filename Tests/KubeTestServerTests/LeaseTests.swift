@@ -70,6 +70,17 @@ import Testing
         }
     }
 
+    @Test func aPatchedRenewTimeIsDecodedToo() async throws {
+        try await withServer { _, http in
+            _ = try await http.post(Fixture.leases, Fixture.lease("hello-deploy"))
+            let reply = try await http.strategicPatch(path, ["spec": ["renewTime": "2026-12-01T20:00:00.1234567Z"]])
+            #expect(reply.status == 400)
+            #expect(reply.message == #"Lease in version "v1" cannot be handled as a Lease: parsing time "2026-12-01T20:00:00.1234567Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "7Z" as "Z07:00""#)
+            let renewed = try await http.strategicPatch(path, ["spec": ["renewTime": "2026-12-01T20:00:30.000000+01:00"]])
+            #expect(renewed.status == 200)
+        }
+    }
+
     @Test func applyAndMergePatchWorkAsOnOtherKinds() async throws {
         try await withServer { _, http in
             #expect(try await http.apply(path, Fixture.lease("hello-deploy")).status == 201)
