@@ -21,18 +21,27 @@ extension ServerCore {
                           details: StatusError.details(name: key.name, group: key.resource.group, kind: key.resource.plural))
     }
 
-    /// The garbage collector's default (background) propagation: objects whose ownerReferences name the deleted
-    /// object's uid go too (pkg/controller/garbagecollector). The real collector does it moments later; here
-    /// it happens with the delete.
-    func collectDependents(of owner: JSON, namespace: String?) {
+    /// The garbage collector (pkg/controller/garbagecollector): with the default Background (or Foreground)
+    /// propagation, objects whose ownerReferences name the deleted object's uid go too; with `Orphan` they stay
+    /// and lose that reference. The real collector acts moments later; here it happens with the delete.
+    func collectDependents(of owner: JSON, namespace: String?, request: APIRequest? = nil) {
         guard let uid = owner.value(at: ["metadata", "uid"])?.string else { return }
+        let options = request.flatMap { $0.body.isEmpty ? nil : try? JSON.parse($0.body) }
+        let orphan = (options?["propagationPolicy"]?.string ?? request?.parameter("propagationPolicy")) == "Orphan"
         let dependents = store.objects.filter { key, stored in
             key.namespace == namespace
                 && (stored.object.value(at: ["metadata", "ownerReferences"])?.array ?? []).contains { $0["uid"]?.string == uid }
         }
         for (key, stored) in dependents {
-            store.delete(key)
-            collectDependents(of: stored.object, namespace: namespace)
+            if orphan {
+                var object = stored.object
+                let kept = (object.value(at: ["metadata", "ownerReferences"])?.array ?? []).filter { $0["uid"]?.string != uid }
+                object.set(["metadata", "ownerReferences"], kept.isEmpty ? nil : .array(kept))
+                _ = store.update(key, object: object, managers: stored.managers)
+            } else {
+                store.delete(key)
+                collectDependents(of: stored.object, namespace: namespace)
+            }
         }
     }
 }

@@ -116,7 +116,7 @@ extension ServerCore {
             if target.resource == .namespaces {
                 for other in store.objects.keys where other.namespace == key.name { store.delete(other) }
             }
-            collectDependents(of: existing.object, namespace: key.namespace)
+            collectDependents(of: existing.object, namespace: key.namespace, request: request)
         }
         let uid = existing.object.value(at: ["metadata", "uid"]) ?? .null
         var details = StatusError.details(name: key.name, group: target.resource.group, kind: target.resource.plural)
