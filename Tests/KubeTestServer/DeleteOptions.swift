@@ -15,10 +15,25 @@ extension ServerCore {
             problem = "Precondition failed: ResourceVersion in precondition: \(wanted), ResourceVersion in object meta: \(version)"
         }
         guard let problem else { return }
+        throw ServerCore.preconditionFailed(key, storageKey: storageKey, problem)
+    }
+
+    /// A PUT whose body names a uid makes it a precondition (`defaultUpdatedObjectInfo.Preconditions`,
+    /// staging/src/k8s.io/apiserver/pkg/registry/rest/update.go), checked before the resourceVersion.
+    func checkUpdatePreconditions(_ object: JSON, key: ObjectKey, existing: JSON) throws {
+        guard let wanted = object.value(at: ["metadata", "uid"])?.string, !wanted.isEmpty else { return }
+        let uid = existing.value(at: ["metadata", "uid"])?.string ?? ""
+        guard wanted != uid else { return }
+        let storageKey = ["/registry", key.resource.storagePrefix, key.namespace, key.name].compactMap { $0 }.joined(separator: "/")
+        throw ServerCore.preconditionFailed(key, storageKey: storageKey,
+                                            "Precondition failed: UID in precondition: \(wanted), UID in object meta: \(uid)")
+    }
+
+    static func preconditionFailed(_ key: ObjectKey, storageKey: String, _ problem: String) -> StatusError {
         let storageError = "StorageError: invalid object, Code: 4, Key: \(storageKey), ResourceVersion: 0, AdditionalErrorMsg: \(problem)"
-        throw StatusError(code: 409, reason: "Conflict",
-                          message: "Operation cannot be fulfilled on \(key.resource.qualifiedName) \(FieldError.goQuote(key.name)): \(storageError)",
-                          details: StatusError.details(name: key.name, group: key.resource.group, kind: key.resource.plural))
+        return StatusError(code: 409, reason: "Conflict",
+                           message: "Operation cannot be fulfilled on \(key.resource.qualifiedName) \(FieldError.goQuote(key.name)): \(storageError)",
+                           details: StatusError.details(name: key.name, group: key.resource.group, kind: key.resource.plural))
     }
 
     /// The garbage collector (pkg/controller/garbagecollector): with the default Background (or Foreground)

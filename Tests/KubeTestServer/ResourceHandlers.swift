@@ -88,6 +88,7 @@ extension ServerCore {
             guard target.resource.allowCreateOnUpdate else { throw StatusError.notFound(target.resource, key.name) }
             return try create(request, target: target, user: user)
         }
+        try checkUpdatePreconditions(object, key: key, existing: existing.object)
         let version = object.value(at: ["metadata", "resourceVersion"])?.string ?? ""
         if version.isEmpty && !target.resource.allowUnconditionalUpdate {
             // store.go: a strategy without `AllowUnconditionalUpdate` needs the version it updates from.

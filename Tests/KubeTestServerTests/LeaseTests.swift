@@ -35,6 +35,18 @@ import Testing
         }
     }
 
+    @Test func anUpdateOfARecreatedLeaseFailsItsUIDPrecondition() async throws {
+        try await withServer { server, http in
+            let old = try await http.post(Fixture.leases, Fixture.lease("hello-deploy")).json
+            _ = try await http.delete(path)
+            _ = try await http.post(Fixture.leases, Fixture.lease("hello-deploy"))
+            let uid = server.object(.leases, namespace: "default", name: "hello-deploy")?.value(at: ["metadata", "uid"])?.string ?? ""
+            let reply = try await http.put(path, old)
+            #expect(reply.status == 409)
+            #expect(reply.message == "Operation cannot be fulfilled on leases.coordination.k8s.io \"hello-deploy\": StorageError: invalid object, Code: 4, Key: /registry/leases/default/hello-deploy, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: \(old.value(at: ["metadata", "uid"])?.string ?? ""), UID in object meta: \(uid)")
+        }
+    }
+
     @Test func anUpdateWithoutAResourceVersionIsInvalid() async throws {
         try await withServer { _, http in
             _ = try await http.post(Fixture.leases, Fixture.lease("hello-deploy"))
