@@ -99,7 +99,9 @@ extension ServerCore {
     }
 
     /// What `apiequality.Semantic.DeepEqual` compares of a decoded object: a null, an empty map or an empty
-    /// list is the same as an absent field (third_party/forked/golang/reflect/deep_equal.go).
+    /// list is the same as an absent field (third_party/forked/golang/reflect/deep_equal.go). Without the Go
+    /// types, an empty object is taken for a map or value struct; an empty pointer struct (`securityContext: {}`)
+    /// would differ from absent on a real server.
     static func semantic(_ value: JSON) -> JSON {
         switch value {
         case .object(let fields):
