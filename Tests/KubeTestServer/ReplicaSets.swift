@@ -42,7 +42,9 @@ extension ServerCore {
         let owned = ownedReplicaSets(deployment, namespace: key.namespace)
         let template = deployment.value(at: ["spec", "template"]) ?? .null
         let maxRevision = owned.map { ServerCore.revision(of: $0.1) }.max() ?? 0
-        let matching = owned.first { ServerCore.templateWithoutHash($0.1.value(at: ["spec", "template"])) == template }
+        let matching = owned.first {
+            ServerCore.templateWithoutHash($0.1.value(at: ["spec", "template"])).map(ServerCore.semantic) == ServerCore.semantic(template)
+        }
         var newKey: ObjectKey
         var revision: Int64
         if case let (existingKey, existing)? = matching {
@@ -94,6 +96,27 @@ extension ServerCore {
         let managers = Ownership.update(existing.managers, old: existing.object, new: object,
                                         by: ServerCore.controllerManager, now: ObjectStore.now())
         _ = store.update(key, object: object, managers: managers)
+    }
+
+    /// What `apiequality.Semantic.DeepEqual` compares of a decoded object: a null, an empty map or an empty
+    /// list is the same as an absent field (third_party/forked/golang/reflect/deep_equal.go). Without the Go
+    /// types, an empty object is taken for a map or value struct; an empty pointer struct (`securityContext: {}`)
+    /// would differ from absent on a real server.
+    static func semantic(_ value: JSON) -> JSON {
+        switch value {
+        case .object(let fields):
+            return .object(fields.compactMapValues { child in
+                let kept = semantic(child)
+                switch kept {
+                case .null: return nil
+                case .object(let inner) where inner.isEmpty: return nil
+                case .array(let items) where items.isEmpty: return nil
+                default: return kept
+                }
+            })
+        case .array(let items): return .array(items.map(semantic))
+        default: return value
+        }
     }
 
     static func templateWithoutHash(_ template: JSON?) -> JSON? {
