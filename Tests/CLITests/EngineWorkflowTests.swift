@@ -116,6 +116,14 @@ enum EngineExamples {
             "wf/workflow.yaml:6: nodes.fetch.capabilites: unknown key; did you mean capabilities?"))
     }
 
+    @Test func thePreCommitHookWarnsAndStillAcceptsTheCommit() throws {
+        try fixture.write("wf/nodes/other.ts", "export {};\n")
+        try fixture.git(["add", "-A"])
+        let hook = try PipedreamerBinary.run(["hook", "pre-commit"], in: fixture.path)
+        #expect(hook.status == 0)
+        #expect(hook.stderrText == warning)
+    }
+
     @Test func gitConfigStrictMakesTheWarningAnErrorForTheHooksToo() throws {
         try fixture.git(["config", "pipedreamer.strict", "true"])
         #expect(try PipedreamerBinary.run(["check"], in: fixture.path).status == 1)
@@ -124,5 +132,33 @@ enum EngineExamples {
         let hook = try PipedreamerBinary.run(["hook", "pre-commit"], in: fixture.path)
         #expect(hook.status == 1)
         #expect(hook.stderrText.contains("nodes.fetch.capabilites: unknown key; did you mean capabilities?"))
+    }
+}
+
+/// A schedule the API server would refuse fails at `check` time, and deploy writes nothing.
+@Suite struct CronAtCheckTimeTests {
+    static let yaml = "name: hello\nversion: \"1.0\"\ntriggers:\n  - type: cron\n    schedule: \"30 2 * * 7\"\nnodes:\n  fetch: nodes/fetch.ts\n"
+    static let message = "workflow.yaml:5: triggers[0].schedule: '30 2 * * 7' is not a valid schedule: end of range (7) above maximum (6): 7"
+
+    @Test func checkRefusesADayOfWeekOfSeven() throws {
+        let fixture = try GitFixture()
+        try fixture.write("workflow.yaml", Self.yaml)
+        try fixture.write("nodes/fetch.ts", "export {};\n")
+        try fixture.commitAll()
+        let result = try PipedreamerBinary.run(["check"], in: fixture.path)
+        #expect(result.status == 1)
+        #expect(result.stdoutText.contains("  ✗ \(Self.message)\n"))
+    }
+
+    @Test func deployRefusesItBeforeAnyWrite() async throws {
+        try await DeployHarness.with { h in
+            try h.repo.write("workflow.yaml", Self.yaml)
+            try h.repo.commitAll("sunday as 7")
+            h.server.clearRequests()
+            let result = try h.deploy()
+            #expect(result.status == 1)
+            #expect(result.stderrText.contains(Self.message))
+            #expect(h.server.requests.filter { $0.method != "GET" } .isEmpty)
+        }
     }
 }

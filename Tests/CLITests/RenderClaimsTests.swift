@@ -53,6 +53,14 @@ import TestSupport
         #expect(server.object(.configMaps, namespace: "team-a", name: "hello-code") != nil)
         #expect(server.object(.deployments, namespace: "team-a", name: "hello") != nil)
         #expect(server.object(.configMaps, namespace: "default", name: "hello-code") == nil)
+        // Deploy then finds the state it would have reached: nothing changes, nothing restarts.
+        let deployed = try PipedreamerBinary.run(["deploy", "--kubeconfig", kubeconfig.path, "--timeout", "20s"], in: fixture.path)
+        #expect(deployed.status == 0, "\(deployed.stderrText)")
+        #expect(deployed.stdoutText.contains("to namespace team-a"))
+        for object in ["configmap/hello-code", "deployment.apps/hello", "service/hello"] {
+            #expect(deployed.stdoutText.contains("\(object) unchanged\n"), "\(deployed.stdoutText)")
+        }
+        #expect(!deployed.stdoutText.contains("restarted"))
         try await server.shutdown()
     }
 }

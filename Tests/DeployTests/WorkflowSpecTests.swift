@@ -284,6 +284,30 @@ private func withCronTriggers(name: String, count: Int) -> String {
     #expect(spec.cronJobNames == ["hello-cron-1", "hello-cron-2"])
 }
 
+@Test func aNamedCronTriggerWhoseCronJobNameIsTooLongIsNamedInTheError() {
+    let yaml = "name: reports\nversion: 1.0\ntriggers:\n  - {type: cron, schedule: '@daily', name: nightly}\n"
+        + "  - {type: cron, schedule: '@weekly', name: \(String(repeating: "w", count: 40))}\nnodes:\n  fetch: nodes/fetch.ts\n"
+    let long = "reports-cron-" + String(repeating: "w", count: 40)
+    #expect(errors(yaml) == [
+        error("triggers[1].name", 5, "too long: the CronJob name '\(long)' would be 53 characters (at most 52); "
+            + "shorten the trigger name '\(String(repeating: "w", count: 40))' by 1, or the workflow name"),
+    ])
+}
+
+@Test func cronJobNamesThatWouldCollideAreRefused() {
+    let yaml = "name: hello\nversion: 1.0\ntriggers:\n  - {type: cron, schedule: '@daily', name: '2'}\n"
+        + "  - {type: cron, schedule: '@weekly'}\nnodes:\n  fetch: nodes/fetch.ts\n"
+    #expect(errors(yaml) == [
+        error("triggers[1]", 5, "the CronJob name 'hello-cron-2' is also that of triggers[0]; rename one of the triggers"),
+    ])
+}
+
+@Test func configExpandsAnchorsAndAliases() throws {
+    let yaml = minimal + "config:\n  base: &base {retries: 3}\n  fetch: *base\n"
+    let spec = try WorkflowSpec.parse(yaml, file: "workflow.yaml")
+    #expect(spec.config == .object(["base": .object(["retries": .int(3)]), "fetch": .object(["retries": .int(3)])]))
+}
+
 // MARK: - version
 
 @Test func keepsAnUnquotedNumericVersionExactlyAsWritten() throws {

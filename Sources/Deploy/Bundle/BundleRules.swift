@@ -14,10 +14,6 @@ public enum BundleRules {
     /// git-lfs pointer files are small; larger files are never pointers.
     static let lfsPointerMaxBytes = 1_024
 
-    /// Files under nodes/ that do not ship and are larger than this are judged by their size alone
-    /// (a packed object cannot be read in part), so memory never grows with a file that does not ship.
-    public static let maxSniffedBlobBytes = 16 * 1024 * 1024
-
     /// True for workflow.yaml and everything under nodes/: what ships, or sits where code ships from,
     /// must be text. Other files in the workflow directory are not shipped and not refused.
     public static func mustBeText(_ relativePath: String) -> Bool {

@@ -83,14 +83,14 @@ public struct CodeBundle: Sendable {
         }
 
         // Files under nodes/ that do not ship are still checked for binary content, from their first
-        // bytes only; very large ones by their size alone, so memory never grows with them.
-        for entry in contentChecked where entry.size <= BundleRules.maxSniffedBlobBytes {
+        // bytes only (read in part even when packed), so memory never grows with them.
+        for entry in contentChecked {
             let head = try snapshot.prefix(of: entry, maxBytes: BundleRules.binarySniffBytes)
             if let violation = contentViolation(entry, head: head, size: entry.size) { violations.append(violation) }
         }
 
         var files = [BundledFile]()
-        for entry in bundled where !overLimit || entry.size <= BundleRules.maxSniffedBlobBytes {
+        for entry in bundled {
             // Over the limit nothing is loaded: a 50 MB file is judged by its header alone.
             let bytes = overLimit
                 ? try snapshot.prefix(of: entry, maxBytes: BundleRules.binarySniffBytes)

@@ -170,7 +170,11 @@ struct SpecReader {
     // MARK: - Helpers
 
     mutating func fail(_ field: String, line: Int?, _ message: String) {
-        errors.append(SpecError(file: file, field: field, line: line, message: message))
+        record(SpecError(file: file, field: field, line: line, message: message))
+    }
+
+    mutating func record(_ error: SpecError) {
+        errors.append(error)
     }
 
     /// A key the engine's schema does not have: a warning, with the known key it is likely a typo of.
@@ -246,45 +250,5 @@ struct SpecReader {
             default: return "'\(scalar.string)'"
             }
         }
-    }
-
-    private mutating func reportYAMLError(_ error: any Error) {
-        guard let error = error as? YamlError else {
-            fail("", line: nil, "cannot read YAML: \(error)")
-            return
-        }
-        func located(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) {
-            var message = "invalid YAML: \(problem)"
-            if let context {
-                let place = "\(context.text) at line \(context.mark.line), column \(context.mark.column)"
-                // libyaml's problems read either alone or as the end of the context's sentence.
-                message = problem.hasPrefix("but ")
-                    ? "invalid YAML: \(place), \(problem)"
-                    : "invalid YAML: \(problem) (\(place))"
-            }
-            errors.append(SpecError(file: file, field: "", line: mark.line, column: mark.column, message: message))
-        }
-        switch error {
-        case let .scanner(context, problem, mark, _): located(context, problem, mark)
-        case let .parser(context, problem, mark, _): located(context, problem, mark)
-        case let .composer(context, problem, mark, _): located(context, problem, mark)
-        case let .duplicatedKeysInMapping(duplicates, context):
-            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            errors.append(SpecError(
-                file: file, field: "", line: context.mark.line, column: context.mark.column,
-                message: "duplicate key \(keys): a key may appear only once in a mapping (this is its first use)"))
-        default:
-            fail("", line: nil, "invalid YAML: \(error)")
-        }
-    }
-}
-
-extension Yams.Node {
-    /// The resolved YAML type (`tag:yaml.org,2002:str`, …).
-    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
-
-    var isNull: Bool {
-        if case .scalar = self { return tagName == .null }
-        return false
     }
 }
