@@ -78,14 +78,15 @@ import TestSupport
     func aWaitOvertakenByAnotherCommitFails() async throws {
         try await DeployHarness.with { h in
             h.server.setRolloutMode(namespace: "default", name: "hello", .hold)
-            let run = try h.startDeploy()
-            for _ in 0..<3000 where h.deployment == nil { try await Task.sleep(for: .milliseconds(20)) }
+            let run = try h.startDeploy(timeout: "300s")
+            while h.deployment == nil, run.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             let annotated = try h.kubectl(["annotate", "--overwrite", "deployment/hello", "pipedreamer.dev/commit=\(Self.otherCommit)"])
             #expect(annotated.status == 0, "\(annotated.stderrText)")
             #expect(h.deployment?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string == Self.otherCommit)
 
             #expect(await run.finish() == 1)
-            #expect(run.stderrText.hasSuffix("Error: deployment \"hello\" was taken over by a deploy of \(Self.otherCommit)\n"))
+            #expect(run.stderrText.hasSuffix("Error: deployment \"hello\" was taken over by a deploy of \(Self.otherCommit)\n"),
+                    "\(h.server.requests.map { "\($0.time.timeIntervalSince1970) \($0.method) \($0.path) \($0.query) \($0.status)" }.joined(separator: "\n"))")
             #expect(!run.stdoutText.contains("successfully rolled out"))
             #expect(h.lease == nil)
         }
@@ -94,8 +95,8 @@ import TestSupport
     @Test func sigtermReleasesTheLease() async throws {
         try await DeployHarness.with { h in
             h.server.setRolloutMode(namespace: "default", name: "hello", .hold)
-            let run = try h.startDeploy(leaseSeconds: 60)
-            for _ in 0..<3000 where h.deployment == nil { try await Task.sleep(for: .milliseconds(20)) }
+            let run = try h.startDeploy(leaseSeconds: 60, timeout: "300s")
+            while h.deployment == nil, run.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             #expect(h.lease != nil)
             run.kill(SIGTERM)
             #expect(await run.finish() == 128 + SIGTERM)

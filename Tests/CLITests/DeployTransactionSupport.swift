@@ -39,8 +39,11 @@ final class BackgroundRun: @unchecked Sendable {
 
 extension DeployHarness {
     /// `pipedreamer deploy ARGS` in the background, with the lease duration the tests use.
-    func startDeploy(_ arguments: [String] = [], leaseSeconds: Int = 2, in directory: String? = nil) throws -> BackgroundRun {
-        try BackgroundRun(["deploy"] + arguments + ["--timeout", "20s", "--kubeconfig", kubeconfigPath],
+    /// A test's own task may be held up for a long time while other tests block the shared threads,
+    /// so a deploy a test acts on while it waits gets a long `timeout`.
+    func startDeploy(_ arguments: [String] = [], leaseSeconds: Int = 2, timeout: String = "20s",
+                     in directory: String? = nil) throws -> BackgroundRun {
+        try BackgroundRun(["deploy"] + arguments + ["--timeout", timeout, "--kubeconfig", kubeconfigPath],
                           in: directory ?? repo.path, scratch: scratch,
                           environment: ["PIPEDREAMER_LEASE_DURATION": String(leaseSeconds)])
     }
