@@ -103,4 +103,22 @@ import TestSupport
             #expect(h.lease == nil)
         }
     }
+
+    @Test func preflightNamesMissingLeasePermissionsBeforeAnyWrite() async throws {
+        let withoutLeases = AccessPolicy.only([
+            AccessRule(resources: ["namespaces", "secrets", "services", "deployments", "cronjobs", "runtimeclasses", "configmaps"]),
+            AccessRule(verbs: ["get"], resources: ["leases"]),
+        ])
+        try await DeployHarness.with(policy: withoutLeases) { h in
+            let result = try h.deploy()
+            #expect(result.status == 1)
+            #expect(result.stderrText.contains("""
+                missing permissions in namespace "default"; deploy needs:
+                  - create leases.coordination.k8s.io
+                  - update leases.coordination.k8s.io
+                  - delete leases.coordination.k8s.io
+                """))
+            #expect(h.writes.isEmpty)
+        }
+    }
 }

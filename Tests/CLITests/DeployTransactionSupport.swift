@@ -99,7 +99,7 @@ func foreignLease(holder: String, commit: String, durationSeconds: Int, secondsA
       name: hello-deploy
       namespace: default
       labels: {app.kubernetes.io/name: hello, app.kubernetes.io/managed-by: pipedreamer}
-      annotations: {pipedreamer.dev/commit: \(commit)}
+      annotations: {pipedreamer.dev/commit: "\(commit)"}
     spec:
       holderIdentity: \(holder)
       leaseDurationSeconds: \(durationSeconds)

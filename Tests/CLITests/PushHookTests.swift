@@ -154,6 +154,28 @@ import TestSupport
         #expect(deployment["spec"]?["template"]?["metadata"]?["annotations"]?["kubectl.kubernetes.io/restartedAt"] == .string(sha))
     }
 
+    @Test(.enabled(if: Command.which("kubectl") != nil))
+    func aPushDeployQueuesOnTheDeployLeaseAndReleasesIt() async throws {
+        let server = try await KubeTestServer.start(.init(runtimeClasses: ["gvisor": "runsc"]))
+        defer { Task { try? await server.shutdown() } }
+        let kubeconfig = clone.path + "-kubeconfig"
+        try server.kubeconfig().write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: kubeconfig) }
+        // Another deploy holds the lease and then dies: the hook's deploy waits for it to go stale.
+        let lease = foreignLease(holder: "\"alice@laptop (pid 1)\"", commit: String(repeating: "0", count: 40),
+                                 durationSeconds: 2, secondsAgo: 0)
+        let created = try Command.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfig, "apply", "--server-side",
+                                                       "--validate=false", "-f", "-"], input: Data(lease.utf8))
+        #expect(created.status == 0, "\(created.stderrText)\(created.stdoutText)")
+        try remote.fixture.git(["config", "pipedreamer.deployRefs", "refs/heads/main"])
+        let sha = try clone.gitText(["rev-parse", "HEAD"])
+        let lines = try remoteLines(["main"], environment: ["KUBECONFIG": kubeconfig])
+        #expect(lines.first?.hasPrefix("pipedreamer: refs/heads/main at \(sha.prefix(12)): deployed hello to namespace default:") == true, "\(lines)")
+        let leaseRequests = server.requests.filter { $0.path.contains("/leases/hello-deploy") && $0.method != "GET" }
+        #expect(leaseRequests.map(\.method) == ["PATCH", "PUT", "DELETE"])
+        #expect(server.object(.leases, namespace: "default", name: "hello-deploy") == nil)
+    }
+
     @Test func anUnreachableClusterIsReportedWithoutFailingThePush() throws {
         let kubeconfig = clone.path + "-kubeconfig"
         try """
