@@ -35,14 +35,14 @@ struct DeleteCommand: AsyncParsableCommand {
                                valueName: "mode"))
     var dryRun: DryRunMode?
 
-    @Flag(inversion: .prefixedNo, help: "Wait until the objects are gone. (default: --wait)")
+    @Flag(inversion: .prefixedNo, help: "Wait until the objects are gone.")
     var wait = true
 
-    @Option(help: ArgumentHelp("How long to wait for the objects to go, e.g. 90s, 5m. (default: 2m)", valueName: "duration"))
+    @Option(help: ArgumentHelp("How long to wait for the objects to go, e.g. 90s, 5m.", valueName: "duration"))
     var timeout: String = "2m"
 
     @Option(name: .customLong("lock-timeout"),
-            help: ArgumentHelp("How long to wait while a deploy of the workflow holds its lease; 0 fails at once. (default: 2m)", valueName: "duration"))
+            help: ArgumentHelp("How long to wait while a deploy of the workflow holds its lease; 0 fails at once.", valueName: "duration"))
     var lockTimeout: String = "2m"
 
     @OptionGroup var cluster: ClusterOptions

@@ -48,7 +48,7 @@ struct DeployCommand: AsyncParsableCommand {
     var timeout: String = "5m"
 
     @Option(name: .customLong("lock-timeout"),
-            help: ArgumentHelp("How long to wait while another deploy of the workflow holds its lease; 0 fails at once. (default: 2m)", valueName: "duration"))
+            help: ArgumentHelp("How long to wait while another deploy of the workflow holds its lease; 0 fails at once.", valueName: "duration"))
     var lockTimeout: String = "2m"
 
     @Flag(help: "Take over objects of the workflow's names that exist without its labels. (default: refuse them)")

@@ -121,4 +121,21 @@ import TestSupport
             #expect(h.writes.isEmpty)
         }
     }
+
+    @Test func aHeldLeaseIsRenewedAndSigintReleasesIt() async throws {
+        try await DeployHarness.with { h in
+            h.server.setRolloutMode(namespace: "default", name: "hello", .hold)
+            let run = try h.startDeploy(leaseSeconds: 1, timeout: "300s")
+            func renewed() -> Bool {
+                guard let spec = h.lease?["spec"] else { return false }
+                return spec["renewTime"] != spec["acquireTime"]
+            }
+            while !renewed(), run.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(renewed())
+            #expect(h.server.requests.contains { $0.method == "PUT" && $0.path.hasSuffix("/leases/hello-deploy") && $0.status == 200 })
+            run.kill(SIGINT)
+            #expect(await run.finish() == 128 + SIGINT)
+            #expect(h.lease == nil)
+        }
+    }
 }
