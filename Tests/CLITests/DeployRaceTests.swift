@@ -52,6 +52,14 @@ import TestSupport
             #expect(firstStatus == 0 || secondStatus == 0, "\(first.stderrText)\n\(second.stderrText)")
             let state = h.deployedState()
             #expect(try state == expected(h, a) || state == expected(h, b), "\(state)")
+            // The writes never interleave: every write naming one commit comes before every write naming the other.
+            let order = h.objectWrites.compactMap { write -> String? in
+                let body = try? JSON.parse(write.body)
+                return body?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string
+                    ?? body?.value(at: ["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"])?.string
+            }
+            let runs = order.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+            #expect(runs.count <= 2, "\(order)")
             let winners = [firstStatus, secondStatus].filter { $0 == 0 }.count
             #expect(h.rollouts == winners, "\(first.stdoutText)\n\(second.stdoutText)")
             #expect(h.lease == nil)
