@@ -1,4 +1,5 @@
 import Foundation
+import Hooks
 
 @main
 enum Entry {
@@ -7,6 +8,12 @@ enum Entry {
         if CommandLine.arguments.dropFirst().contains(where: { $0 == "--cluster-registry" || $0.hasPrefix("--cluster-registry=") }) {
             FileHandle.standardError.write(Data("Error: flag --cluster-registry is removed; use --image instead\n".utf8))
             exit(2)
+        }
+        // git runs the pre-commit hook on every commit: a commit that touches no workflow is
+        // answered before argument parsing, libgit2 or anything else starts.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["hook", "pre-commit"] || arguments == ["hook", "pre-merge-commit"], PreCommitShortcut.touchesNoWorkflow() {
+            exit(0)
         }
         await Pipedreamer.main()
     }
