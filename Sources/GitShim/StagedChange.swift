@@ -18,8 +18,10 @@ public final class StagedChange {
     /// directory; `$GIT_INDEX_FILE`, else its index); nil when any part is in a form not read here
     /// (a SHA-256 repository, alternates, another object directory, a sparse index, no index).
     public static func open() -> StagedChange? {
-        let environment = ProcessInfoLite.environment
-        let cwd = ProcessInfoLite.currentDirectory()
+        open(environment: ProcessInfoLite.environment, currentDirectory: ProcessInfoLite.currentDirectory())
+    }
+
+    static func open(environment: (String) -> String?, currentDirectory cwd: String) -> StagedChange? {
         func absolute(_ path: String, from base: String) -> String { path.hasPrefix("/") ? path : "\(base)/\(path)" }
         guard environment("GIT_OBJECT_DIRECTORY") == nil, environment("GIT_ALTERNATE_OBJECT_DIRECTORIES") == nil,
               let gitDirectory = environment("GIT_DIR").map({ absolute($0, from: cwd) }) ?? findGitDirectory(from: cwd)
@@ -74,8 +76,8 @@ public final class StagedChange {
 
     /// True when the index's content at `directory` is certainly HEAD's tree there.
     public func isUnchanged(directory: String) -> Bool {
-        guard let staged = cacheTree[directory], let committed = try? headID(at: directory) else { return false }
-        return committed == staged
+        guard let staged = cacheTree[directory] else { return false }
+        do { return try headID(at: directory) == staged } catch { return false }
     }
 
     /// True when the index's entry at `path` (stage 0) and HEAD's are the same object, or both absent.
@@ -87,8 +89,7 @@ public final class StagedChange {
             if index.entries[position].stage == 0 { staged = Array(index.oidBytes(of: index.entries[position])) }
             position += 1
         }
-        guard let committed = try? headID(at: path) else { return false }
-        return committed == staged
+        do { return try headID(at: path) == staged } catch { return false }
     }
 
     /// The id of HEAD's tree or file at `path` ("" for the root tree), nil when there is none.
