@@ -87,6 +87,7 @@ read -r m_large n_large < <(median_min_us "$runs" large)
 
 # The second change touches no workflow: one file elsewhere, staged on a fresh index.
 git read-tree HEAD
+mkdir -p src/pkg000/mod00
 printf 'export const edited = true;\n' > src/pkg000/mod00/file00000.ts
 git add src/pkg000/mod00/file00000.ts
 hook || { echo "the hook refused a change outside every workflow" >&2; exit 1; }

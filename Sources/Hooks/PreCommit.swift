@@ -32,6 +32,13 @@ public enum PreCommit {
     /// the workflows that hold those paths, changed or not, so `pre-commit run --all-files` checks
     /// every workflow. Reads only: the index, refs and working tree are left alone.
     public static func run(repository: Repository, index: IndexSnapshot, limit: Int, files: [String] = []) throws -> PreCommitReport {
+        try run(repository: repository, index: index, files: files, limit: { limit })
+    }
+
+    /// The same, with the limit read only when a workflow is to be checked, so a setting that
+    /// cannot be read never blocks a commit that touches no workflow.
+    public static func run(repository: Repository, index: IndexSnapshot, files: [String] = [],
+                           limit readLimit: () throws -> Int) throws -> PreCommitReport {
         let all = try WorkflowLocator.discover(in: index)
         guard !all.isEmpty else { return PreCommitReport(checked: [], failures: []) }
         let head = repository.isHeadUnborn
@@ -39,6 +46,8 @@ public enum PreCommit {
         let staged = Set(try WorkflowChanges.staged(index: index, head: head, workflows: all))
         let named = WorkflowChanges.holding(files, workflows: all)
         let touched = all.filter { staged.contains($0) || named.contains($0) }
+        guard !touched.isEmpty else { return PreCommitReport(checked: [], failures: []) }
+        let limit = try readLimit()
         let failures = try touched.compactMap {
             try WorkflowFailure.check($0, in: index, workflows: all, before: head, limit: limit)
         }

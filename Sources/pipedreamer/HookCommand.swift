@@ -75,8 +75,9 @@ func checkIndex(files: [String], merging: Bool) throws {
             }
             return nil
         }
-        let config = try HookConfig.load(from: repository)
-        return try PreCommit.run(repository: repository, index: index, limit: config.maxCodeBytes, files: files)
+        return try PreCommit.run(repository: repository, index: index, files: files) {
+            try HookConfig.load(from: repository).maxCodeBytes
+        }
     }
     guard let report, !report.passed else { return }
     printError(report.text(merging: merging))
