@@ -90,25 +90,50 @@ struct IndexFile {
 
     /// Parses one index file as it is on disk (a split index's own part stays unmerged).
     init(bytes: [UInt8]) throws {
-        func word(_ at: Int) throws -> UInt32 {
-            guard at + 4 <= bytes.count else { throw Failure.malformed("truncated") }
-            return UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
-        }
         guard bytes.count >= 12, bytes[0..<4].elementsEqual("DIRC".utf8) else { throw Failure.malformed("no DIRC signature") }
-        let version = try word(4)
-        guard (2...4).contains(version) else { throw Failure.unsupported("index version \(version)") }
-        let count = Int(try word(8))
+        // One pass over raw memory: this runs on every commit, over every entry of a large index.
+        let parsed = try bytes.withUnsafeBufferPointer { try Self.parse($0) }
+        (entries, paths, oids) = (parsed.entries, parsed.paths, parsed.oids)
+        // Extensions: a four-byte signature and a 32-bit size each, up to the trailing checksum.
+        var extensionOffset = parsed.end
+        while extensionOffset + 8 <= bytes.count - 20 {
+            let size = Int(Self.word(bytes, extensionOffset + 4))
+            let data = extensionOffset + 8
+            guard data + size <= bytes.count - 20 else { throw Failure.malformed("truncated extension") }
+            let signature = bytes[extensionOffset..<data - 4]
+            if signature.elementsEqual("link".utf8) { link = Array(bytes[data..<(data + size)]) }
+            if signature.elementsEqual("TREE".utf8) { cacheTree = Array(bytes[data..<(data + size)]) }
+            extensionOffset = data + size
+        }
+    }
 
+    private static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32 {
+        UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
+    }
+
+    private static func word(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+        UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws
+        -> (entries: [Entry], paths: [UInt8], oids: [UInt8], end: Int) {
+        let base = bytes.baseAddress!
+        let version = word(bytes, 4)
+        guard (2...4).contains(version) else { throw Failure.unsupported("index version \(version)") }
+        let count = Int(word(bytes, 8))
+        var entries = [Entry]()
         entries.reserveCapacity(count)
-        paths.reserveCapacity(count * 32)
+        var paths = [UInt8]()
+        paths.reserveCapacity(count * 40)
+        var oids = [UInt8]()
         oids.reserveCapacity(count * 20)
         var previous = 0..<0
         var offset = 12
         for _ in 0..<count {
             // ctime, mtime, dev, ino (24 bytes), then mode, uid, gid, size, the id and the flags.
-            let mode = try word(offset + 24)
             let oidOffset = offset + 40
             guard oidOffset + 22 <= bytes.count else { throw Failure.malformed("truncated entry") }
+            let mode = word(bytes, offset + 24)
             let flags = UInt16(bytes[oidOffset + 20]) << 8 | UInt16(bytes[oidOffset + 21])
             var cursor = oidOffset + 22
             var extended: UInt16 = 0
@@ -131,31 +156,20 @@ struct IndexFile {
                 } while byte & 0x80 != 0
                 guard drop <= previous.count else { throw Failure.malformed("bad path prefix") }
                 paths.append(contentsOf: paths[previous.lowerBound..<(previous.upperBound - drop)])
-                guard let end = bytes[cursor...].firstIndex(of: 0) else { throw Failure.malformed("unterminated path") }
-                paths.append(contentsOf: bytes[cursor..<end])
-                offset = end + 1
-            } else {
-                guard let end = bytes[cursor...].firstIndex(of: 0) else { throw Failure.malformed("unterminated path") }
-                paths.append(contentsOf: bytes[cursor..<end])
-                // Entries are NUL-padded to a multiple of eight bytes, at least one NUL.
-                offset += (cursor - offset + (end - cursor) + 8) & ~7
             }
+            guard cursor < bytes.count, let nul = memchr(base + cursor, 0, bytes.count - cursor) else {
+                throw Failure.malformed("unterminated path")
+            }
+            let end = base.distance(to: nul.assumingMemoryBound(to: UInt8.self))
+            paths.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<end]))
+            // Version 4 entries end at the NUL; earlier ones are NUL-padded to a multiple of eight bytes.
+            offset = version == 4 ? end + 1 : offset + ((end - offset) + 8) & ~7
             previous = pathStart..<paths.count
             entries.append(Entry(pathStart: pathStart, pathLength: paths.count - pathStart, mode: mode,
                                  oidStart: oids.count, stage: UInt8((flags >> 12) & 0x3), extendedFlags: extended))
-            oids.append(contentsOf: bytes[oidOffset..<(oidOffset + 20)])
+            oids.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[oidOffset..<(oidOffset + 20)]))
         }
-        // Extensions: a four-byte signature and a 32-bit size each, up to the trailing checksum.
-        var extensionOffset = offset
-        while extensionOffset + 8 <= bytes.count - 20 {
-            let size = Int(try word(extensionOffset + 4))
-            let data = extensionOffset + 8
-            guard data + size <= bytes.count - 20 else { throw Failure.malformed("truncated extension") }
-            let signature = bytes[extensionOffset..<data - 4]
-            if signature.elementsEqual("link".utf8) { link = Array(bytes[data..<(data + size)]) }
-            if signature.elementsEqual("TREE".utf8) { cacheTree = Array(bytes[data..<(data + size)]) }
-            extensionOffset = data + size
-        }
+        return (entries, paths, oids, offset)
     }
 
     /// Appends an entry; callers keep the order sorted.
