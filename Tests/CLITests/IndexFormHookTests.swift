@@ -100,4 +100,23 @@ import TestSupport
         #expect(commit.stderrText == "")
         #expect(try repository.fixture.gitText(["ls-tree", "-r", "--name-only", "HEAD"]).contains("wf2") == false)
     }
+
+    @Test func packedObjectsAndALinkedWorktreeGiveTheSameVerdicts() throws {
+        let repository = try repository(.plain)
+        try repository.fixture.git(["gc", "-q", "--aggressive"])
+        let worktree = repository.path + "-linked"
+        defer { try? FileManager.default.removeItem(atPath: worktree) }
+        try repository.fixture.git(["worktree", "add", "-q", "-b", "topic", worktree])
+        for directory in [repository.path, worktree] {
+            try Data("top, changed in \((directory as NSString).lastPathComponent)\n".utf8).write(to: URL(fileURLWithPath: directory + "/top.md"))
+            #expect(try repository.git(["add", "top.md"], in: directory).status == 0)
+            let passed = try repository.commit(in: directory)
+            #expect(passed.status == 0, "\(passed.stderrText)")
+            try Data([0x65, 0x00, 0x0A]).write(to: URL(fileURLWithPath: directory + "/wf/nodes/bad.ts"))
+            #expect(try repository.git(["add", "wf/nodes/bad.ts"], in: directory).status == 0)
+            let refused = try repository.commit(in: directory)
+            #expect(refused.status == 1)
+            #expect(refused.stderrText.contains("  ✗ wf/nodes/bad.ts: binary file"))
+        }
+    }
 }
