@@ -12,6 +12,7 @@ public enum IndexFallback {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "diff", "--cached", "--name-only", "-z", "--no-renames"]
+        if let top = repository.workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: top) }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
