@@ -14,8 +14,10 @@ enum PackedBlobPrefix {
         guard let id = hexBytes(oid.hex) else { return nil }
         for index in indexFiles(in: objectsDirectory + "/pack") {
             guard let offset = offset(of: id, inIndex: index) else { continue }
-            let pack = String(index.dropLast(4)) + ".pack"
-            return blobPrefix(inPack: pack, at: offset, maxBytes: maxBytes)
+            // Another pack may hold the same object whole where this one holds a delta.
+            if let prefix = blobPrefix(inPack: String(index.dropLast(4)) + ".pack", at: offset, maxBytes: maxBytes) {
+                return prefix
+            }
         }
         return nil
     }

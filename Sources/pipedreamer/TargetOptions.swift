@@ -12,7 +12,7 @@ struct TargetOptions: ParsableArguments {
     @OptionGroup var repositoryOptions: RepositoryOptions
 
     @Option(name: [.short, .customLong("namespace")],
-            help: ArgumentHelp("Namespace of the objects. (default: deployment.namespace in workflow.yaml, else the kubeconfig context's namespace for cluster commands, else \"default\")",
+            help: ArgumentHelp("Namespace of the objects. (default: deployment.namespace in workflow.yaml, else the kubeconfig context's namespace, else \"default\"; render then prints the objects without a namespace)",
                                valueName: "namespace"))
     var namespace: String?
 

@@ -162,3 +162,30 @@ enum EngineExamples {
         }
     }
 }
+
+/// A named cron trigger's CronJob keeps its identity (and job history) when another trigger is added.
+@Suite struct StableCronJobNameTests {
+    static func workflow(_ triggers: [String]) -> String {
+        "name: hello\nversion: \"1.0\"\ntriggers:\n" + triggers.map { "  - \($0)\n" }.joined() + "nodes:\n  fetch: nodes/fetch.ts\n"
+    }
+
+    @Test func addingATriggerNeitherPrunesNorRecreatesANamedCronJob() async throws {
+        try await DeployHarness.with { h in
+            let nightly = "{type: cron, name: nightly, schedule: '0 2 * * *'}"
+            let weekly = "{type: cron, name: weekly, schedule: '0 6 * * 1'}"
+            try h.repo.write("workflow.yaml", Self.workflow([nightly, weekly]))
+            try h.repo.commitAll("two cron triggers")
+            #expect(try h.deploy().status == 0)
+            let uid = h.object(.cronJobs, "hello-cron-nightly")?.value(at: ["metadata", "uid"])?.string
+            #expect(uid != nil)
+            try h.repo.write("workflow.yaml", Self.workflow(["{type: cron, schedule: '@hourly'}", nightly, weekly]))
+            try h.repo.commitAll("a third, unnamed, first")
+            let result = try h.deploy()
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(h.object(.cronJobs, "hello-cron-nightly")?.value(at: ["metadata", "uid"])?.string == uid)
+            #expect(h.object(.cronJobs, "hello-cron-1") != nil)
+            #expect(!result.stdoutText.contains("hello-cron-nightly pruned"))
+            #expect(result.stdoutText.contains("cronjob.batch/hello-cron-nightly unchanged\n"), "\(result.stdoutText)")
+        }
+    }
+}

@@ -93,19 +93,23 @@ extension SpecReader {
             return nil
         }
         guard let kind else { return nil }
+        let complete = checkRequiredKeys(keys, of: kind, at: field, line: line)
+        return valid && complete ? (trigger, nameLine) : nil
+    }
+
+    /// What each kind needs: a schedule, a subject, a webhook path or provider; false after reporting.
+    private mutating func checkRequiredKeys(_ keys: Set<String>, of kind: Trigger.Kind, at field: String, line: Int?) -> Bool {
         switch kind {
         case .cron where !keys.contains("schedule"):
             fail("\(field).schedule", line: line, "required for cron triggers")
-            valid = false
         case .queue where !keys.contains("subject"):
             fail("\(field).subject", line: line, "required for queue triggers")
-            valid = false
         case .webhook where !keys.contains("path") && !keys.contains("provider"):
             fail("\(field).path", line: line, "required for webhook triggers: a path such as /hooks/orders, or a provider")
-            valid = false
-        default: break
+        default:
+            return true
         }
-        return valid ? (trigger, nameLine) : nil
+        return false
     }
 
     /// One type-specific value, checked for its kind; false after reporting a problem.
