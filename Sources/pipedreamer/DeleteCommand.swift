@@ -72,8 +72,10 @@ struct DeleteCommand: AsyncParsableCommand {
                 if mode == .server { return try await deletion.run(plan, namespace: ns, dryRun: true) }
                 return try await deletion.withLease(namespace: ns, name: workflow, lockTimeout: lockLimit,
                                                     say: { print($0) }, warn: { printError("Warning: \($0)") }) {
-                    let deleted = try await deletion.run(plan, namespace: ns, dryRun: false)
-                    if wait { try await deletion.waitUntilGone(plan, namespace: ns, timeout: waitLimit) }
+                    // Read again under the lease: a deploy that ended meanwhile may have changed the set.
+                    let current = try await deletion.plan(namespace: ns, name: workflow)
+                    let deleted = try await deletion.run(current, namespace: ns, dryRun: false)
+                    if wait { try await deletion.waitUntilGone(current, namespace: ns, timeout: waitLimit) }
                     return deleted
                 }
             }
