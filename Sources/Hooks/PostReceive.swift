@@ -64,6 +64,7 @@ public struct ClusterDeployer: CommitDeployer {
         options.revision = commit.oid.hex
         options.workflow = directory
         options.limit = config.maxCodeBytes
+        options.strict = config.strict
         options.contextNamespace = try? found.get().namespace
         let prepared: WorkflowDeploy.Prepared
         do {
