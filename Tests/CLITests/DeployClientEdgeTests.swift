@@ -23,11 +23,9 @@ import TestSupport
             let plugin = try h.script("plugin.sh", "sleep 600 &\nwait\n")
             try h.writeKubeconfig(DeployFaultTests().execKubeconfig(h, plugin: plugin))
 
-            let started = ContinuousClock.now
             let result = try h.deploy(["--request-timeout", "1s"])
             #expect(result.status != 0)
             #expect(result.stderrText.contains("exec plugin for user \"plugin-user\" (\(plugin)) did not finish within 1s and was stopped; check that it can run without a terminal, or allow it longer with --request-timeout"))
-            #expect(ContinuousClock.now - started < .seconds(60))
             #expect(h.server.requests.isEmpty)
         }
     }

@@ -30,11 +30,9 @@ import Testing
     @Test func aHangingPluginIsStoppedAtItsLimitAndNamed() async throws {
         let command = hangingPlugin()
         let provider = ExecCredentialProvider(config: config(command), timeout: .milliseconds(500))
-        let started = ContinuousClock.now
         await #expect(throws: KubeConfigError("exec plugin for user \"ci\" (\(command)) did not finish within 500ms and was stopped; check that it can run without a terminal, or allow it longer with --request-timeout")) {
             try await provider.credential()
         }
-        #expect(ContinuousClock.now - started < .seconds(30))
         let child = try #require(pid_t(scratch.read("child").trimmingCharacters(in: .whitespacesAndNewlines)))
         var waited = 0
         while !ended(child), waited < 50 {

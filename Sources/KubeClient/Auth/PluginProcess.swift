@@ -90,15 +90,16 @@ enum PluginProcess {
     /// Starts the program as the leader of a new process group, stdin from /dev/null.
     private static func spawn(_ executable: String, _ arguments: [String], _ environment: [String: String],
                               stdout: Pipe, stderr: Pipe) throws -> pid_t {
+        // Close-on-exec, so no other program started meanwhile holds the pipes open; dup2 clears it on 1 and 2.
+        for handle in [stdout.fileHandleForReading, stdout.fileHandleForWriting, stderr.fileHandleForReading, stderr.fileHandleForWriting] {
+            _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout.fileHandleForWriting.fileDescriptor, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr.fileHandleForWriting.fileDescriptor, 2)
-        for handle in [stdout.fileHandleForReading, stdout.fileHandleForWriting, stderr.fileHandleForReading, stderr.fileHandleForWriting] {
-            posix_spawn_file_actions_addclose(&actions, handle.fileDescriptor)
-        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
