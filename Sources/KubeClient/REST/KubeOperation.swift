@@ -19,6 +19,14 @@ enum KubeOperation {
         "patching\(dryRun ? " (server dry run)" : "") \(type)/\(name)"
     }
 
+    static func create(_ type: ResourceType, _ name: String, dryRun: Bool) -> String {
+        "creating\(dryRun ? " (server dry run)" : "") \(type)/\(name)"
+    }
+
+    static func update(_ type: ResourceType, _ name: String, dryRun: Bool) -> String {
+        "updating\(dryRun ? " (server dry run)" : "") \(type)/\(name)"
+    }
+
     static func delete(_ type: ResourceType, _ name: String, dryRun: Bool) -> String {
         "deleting\(dryRun ? " (server dry run)" : "") \(type)/\(name)"
     }

@@ -6,9 +6,20 @@ struct KubeRequest: Sendable {
     var path: String
     /// What the request is for, for error messages: `applying deployment.apps/hello`.
     var operation: String
-    var query: [(name: String, value: String)] = []
+    var query: [(name: String, value: String)]
     var body: Data?
     var contentType: String?
+
+    /// Without an `operation` (see `KubeOperation`), messages name the request itself: `PUT /apis/...`.
+    init(method: String, path: String, operation: String? = nil, query: [(name: String, value: String)] = [],
+         body: Data? = nil, contentType: String? = nil) {
+        self.method = method
+        self.path = path
+        self.operation = operation ?? "\(method) \(path)"
+        self.query = query
+        self.body = body
+        self.contentType = contentType
+    }
 }
 
 struct KubeResponse: Sendable {
