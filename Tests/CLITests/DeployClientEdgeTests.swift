@@ -30,6 +30,16 @@ import TestSupport
         }
     }
 
+    @Test func anEnvironmentProxyIsNotUsedForALoopbackAPIServer() async throws {
+        try await DeployHarness.with { h in
+            let dead = ["HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""]
+            let result = try PipedreamerBinary.run(["deploy", "--timeout", "20s", "--kubeconfig", h.kubeconfigPath],
+                                                   in: h.repo.path, environment: dead)
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(result.stdoutText.contains("deployed hello at \(h.firstCommit) to namespace default\n"))
+        }
+    }
+
     @Test func aDeadProxyIsNamedAsTheProxyWithoutItsPassword() async throws {
         try await DeployHarness.with { h in
             let gone = try await KubeTestServer.start()
