@@ -12,7 +12,8 @@ struct ClusterOptions: ParsableArguments {
     var context: String?
 
     @Option(name: .customLong("request-timeout"),
-            help: ArgumentHelp("Time limit for each API request, e.g. 30s, 2m; 0 means none. (default: 30s)", valueName: "duration"))
+            help: ArgumentHelp("Time limit for each API request and for each run of an exec credential plugin, e.g. 30s, 2m; 0 means none. (default: 30s)",
+                               valueName: "duration"))
     var requestTimeout: String?
 
     /// The cluster, context and credentials the kubeconfig selects; reads files only, sends nothing.
@@ -26,7 +27,7 @@ struct ClusterOptions: ParsableArguments {
             let timeout = try requestTimeout.map(KubeRequestTimeout.parse) ?? KubeRequestTimeout.standard
             return try KubernetesClient(connection: connection, options: KubeClientOptions(
                 requestTimeout: timeout, version: Pipedreamer.configuration.version,
-                warningHandler: { printError("Warning: \($0)") }))
+                warningHandler: { printError("Warning: \($0)") }, execTimeout: timeout))
         }
     }
 }

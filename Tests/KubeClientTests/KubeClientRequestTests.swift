@@ -125,7 +125,7 @@ import Testing
 
     @Test func statusErrorsCarryCodeReasonAndMessage() async throws {
         let message = #"configmaps "hello-code" is forbidden: User "ci" cannot patch resource "configmaps" in API group "" in the namespace "team-a""#
-        await #expect(throws: KubeAPIError(code: 403, reason: "Forbidden", message: message)) {
+        await #expect(throws: KubeAPIError(code: 403, reason: "Forbidden", message: message, operation: "applying configmap/hello-code")) {
             try await withFakeAPI([.status(403, reason: "Forbidden", message: message)]) { client, _ in
                 try await client.apply(.configMaps, namespace: "team-a", name: "hello-code", object: configMap, dryRun: false)
             }
@@ -138,7 +138,8 @@ import Testing
     }
 
     @Test func nonStatusErrorBodyGivesAShortMessage() async throws {
-        await #expect(throws: KubeAPIError(code: 403, reason: nil, message: "GET /api/v1/namespaces/team-a returned HTTP 403 Forbidden: blocked by proxy policy")) {
+        await #expect(throws: KubeAPIError(code: 403, reason: nil, message: "GET /api/v1/namespaces/team-a returned HTTP 403 Forbidden: blocked by proxy policy",
+                                           operation: "getting namespace/team-a")) {
             try await withFakeAPI([FakeReply(status: 403, headers: [("Content-Type", "text/plain")], body: "blocked by proxy policy\nrequest id 42")]) { client, _ in
                 try await client.get(.namespaces, namespace: nil, name: "team-a")
             }
@@ -146,7 +147,8 @@ import Testing
     }
 
     @Test func htmlErrorBodyIsLeftOut() async throws {
-        await #expect(throws: KubeAPIError(code: 403, reason: nil, message: "GET /api/v1/namespaces/team-a returned HTTP 403 Forbidden")) {
+        await #expect(throws: KubeAPIError(code: 403, reason: nil, message: "GET /api/v1/namespaces/team-a returned HTTP 403 Forbidden",
+                                           operation: "getting namespace/team-a")) {
             try await withFakeAPI([FakeReply(status: 403, body: "<html><body>Denied</body></html>")]) { client, _ in
                 try await client.get(.namespaces, namespace: nil, name: "team-a")
             }

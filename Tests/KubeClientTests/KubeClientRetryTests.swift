@@ -40,7 +40,7 @@ import Testing
 
     @Test func serverErrorsAreRetriedWithGrowingBackoffThenReported() async throws {
         let recorder = KubeTestRecorder()
-        await #expect(throws: KubeAPIError(code: 500, reason: "InternalError", message: "boom")) {
+        await #expect(throws: KubeAPIError(code: 500, reason: "InternalError", message: "boom", operation: "getting the server version", attempts: 4)) {
             try await withFakeAPI([.status(500, reason: "InternalError", message: "boom")], options: recorder.options()) { client, server in
                 defer { #expect(server.requests.count == 4) }
                 return try await client.serverVersion()
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func wrongTokenIsUnauthorized() async throws {
-        await #expect(throws: KubeAPIError(code: 401, reason: "Unauthorized", message: "Unauthorized")) {
+        await #expect(throws: KubeAPIError(code: 401, reason: "Unauthorized", message: "Unauthorized", operation: "getting the server version")) {
             try await withFakeAPI([.status(401, reason: "Unauthorized", message: "Unauthorized")]) { client, _ in
                 try await client.serverVersion()
             }
@@ -75,7 +75,9 @@ import Testing
         let client = try KubernetesClient(connection: connection, options: recorder.options())
         let error = await #expect(throws: KubeAPIError.self) { try await client.serverVersion() }
         try await client.shutdown()
-        #expect(error == KubeAPIError(code: 0, reason: nil, message: "cannot reach the Kubernetes API at http://127.0.0.1:\(port): connection refused (after 4 attempts)"))
+        #expect(error == KubeAPIError(code: 0, reason: nil, message: "cannot reach the Kubernetes API at http://127.0.0.1:\(port): connection refused",
+                                      operation: "getting the server version", attempts: 4))
+        #expect(error?.description == "getting the server version: cannot reach the Kubernetes API at http://127.0.0.1:\(port): connection refused (after 4 attempts)")
         #expect(recorder.sleeps.count == 3)
     }
 
@@ -84,7 +86,8 @@ import Testing
         let options = recorder.options(retry: KubeRetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(1), jitter: 0),
                                        timeout: .milliseconds(300))
         let port = try await withFakeAPI([.hang], options: options) { client, server in
-            await #expect(throws: KubeAPIError(code: 0, reason: nil, message: "request to the Kubernetes API at http://127.0.0.1:\(server.port) timed out after 300ms (--request-timeout) (after 2 attempts)")) {
+            await #expect(throws: KubeAPIError(code: 0, reason: nil, message: "request to the Kubernetes API at http://127.0.0.1:\(server.port) timed out after 300ms (--request-timeout)",
+                                               operation: "getting the server version", attempts: 2)) {
                 try await client.serverVersion()
             }
             return server.port

@@ -93,7 +93,10 @@ public struct Deployer: Sendable {
         for (key, _) in existing.sorted(by: { $0.key < $1.key }) where key.hasPrefix(Self.key(.cronJobs, "")) {
             let cronJob = String(key.dropFirst(Self.key(.cronJobs, "").count))
             guard !wanted.contains(cronJob) else { continue }
-            if try await api.delete(.cronJobs, namespace: namespace, name: cronJob, dryRun: dryRun) {
+            let pruned = try await KubeAPIError.naming("pruning\(dryRun ? " (server dry run)" : "") \(Self.reference(.cronJobs, cronJob))") {
+                try await api.delete(.cronJobs, namespace: namespace, name: cronJob, dryRun: dryRun)
+            }
+            if pruned {
                 let record = AppliedObject(reference: Self.reference(.cronJobs, cronJob), outcome: .pruned)
                 applied.append(record)
                 say(record.description + (dryRun ? " (server dry run)" : ""))
@@ -128,7 +131,9 @@ public struct Deployer: Sendable {
         let patch = JSONValue.object(["spec": .object(["template": .object(["metadata": .object([
             "annotations": .object([Manifests.restartedAtAnnotation: .string(sha)]),
         ])])])])
-        return try await api.patch(.deployments, namespace: namespace, name: deployment, strategicMerge: patch, dryRun: dryRun)
+        return try await KubeAPIError.naming("restarting\(dryRun ? " (server dry run)" : "") \(Self.reference(.deployments, deployment))") {
+            try await api.patch(.deployments, namespace: namespace, name: deployment, strategicMerge: patch, dryRun: dryRun)
+        }
     }
 
     func waitForRollout(namespace: String, name: String, commit: String, after last: JSONValue?,

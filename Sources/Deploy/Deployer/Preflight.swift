@@ -42,7 +42,7 @@ public struct Preflight: Sendable {
         do {
             _ = try await api.serverVersion()
         } catch let error as KubeAPIError {
-            throw DeployError("the Kubernetes API is not usable: \(error.description)")
+            throw DeployError("the Kubernetes API is not usable: \(error.detail)")
         }
         try await checkNamespace(namespace)
         try await checkPermissions(namespace: namespace, withSecret: withSecret, withLease: withLease)

@@ -1,9 +1,14 @@
 import Foundation
 
 /// Runs a kubeconfig's exec credential plugin and caches what it returns for the run, until
-/// the credential's `expirationTimestamp` (or until `invalidate()` after a 401).
+/// the credential's `expirationTimestamp` (or until `invalidate()` after a 401). A plugin that
+/// does not finish within `timeout` is killed with everything it started (its process group).
 public actor ExecCredentialProvider {
+    public static let standardTimeout: Duration = .seconds(30)
+
     public let config: ExecConfig
+    /// How long one run of the plugin may take; nil waits forever.
+    public let timeout: Duration?
     private let environment: [String: String]
     private let now: @Sendable () -> Date
     private var cached: ExecCredential?
@@ -12,8 +17,9 @@ public actor ExecCredentialProvider {
     public private(set) var runCount = 0
 
     public init(config: ExecConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                timeout: Duration? = ExecCredentialProvider.standardTimeout, now: @escaping @Sendable () -> Date = { Date() }) {
         self.config = config
+        self.timeout = timeout
         self.environment = environment
         self.now = now
     }
@@ -25,7 +31,8 @@ public actor ExecCredentialProvider {
         runCount += 1
         let config = self.config
         let environment = self.environment
-        let task = Task { try await Self.run(config, environment: environment) }
+        let timeout = self.timeout
+        let task = Task { try await Self.run(config, environment: environment, timeout: timeout) }
         pending = task
         defer { pending = nil }
         let credential = try await task.value
@@ -45,7 +52,7 @@ public actor ExecCredentialProvider {
         return String(decoding: (try? encoder.encode(info)) ?? Data(), as: UTF8.self)
     }
 
-    private static func run(_ config: ExecConfig, environment: [String: String]) async throws -> ExecCredential {
+    private static func run(_ config: ExecConfig, environment: [String: String], timeout: Duration?) async throws -> ExecCredential {
         let plugin = "exec plugin for user \"\(config.userName)\" (\(config.command))"
         if config.interactiveMode == "Always" {
             throw KubeConfigError("\(plugin) needs a terminal (interactiveMode: Always), which pipedreamer never has; log in with the plugin first or set interactiveMode to IfAvailable")
@@ -56,9 +63,12 @@ public actor ExecCredentialProvider {
         merged["KUBERNETES_EXEC_INFO"] = execInfo(apiVersion: config.apiVersion)
         let result: PluginProcess.Result
         do {
-            result = try await PluginProcess.run(executable: executable, arguments: config.args, environment: merged)
+            result = try await PluginProcess.run(executable: executable, arguments: config.args, environment: merged, timeout: timeout)
         } catch {
             throw KubeConfigError("\(plugin) could not be started: \(error.localizedDescription)")
+        }
+        if result.timedOut, let timeout {
+            throw KubeConfigError("\(plugin) did not finish within \(KubeTransportFailure.format(timeout)) and was stopped; check that it can run without a terminal, or allow it longer with --request-timeout")
         }
         guard result.exitCode == 0 else {
             let stderr = PluginProcess.summary(of: result.stderr)

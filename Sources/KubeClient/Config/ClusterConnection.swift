@@ -13,18 +13,19 @@ public struct ClusterConnection: Sendable, Equatable {
     public var contextName: String?
     /// Where this came from, for messages: `context "dev" in /home/me/.kube/config`.
     public var origin: String
-    /// The cluster's `proxy-url`, when set.
-    public var proxyURL: URL?
+    /// The cluster's `proxy-url`, when set: used for every request, in place of `HTTPS_PROXY`,
+    /// `HTTP_PROXY` and `NO_PROXY`.
+    public var proxy: KubeProxy?
 
     public init(server: URL, tls: KubeTLSSettings = KubeTLSSettings(), credentials: KubeCredentials = KubeCredentials(),
-                namespace: String? = nil, contextName: String? = nil, origin: String, proxyURL: URL? = nil) {
+                namespace: String? = nil, contextName: String? = nil, origin: String, proxy: KubeProxy? = nil) {
         self.server = server
         self.tls = tls
         self.credentials = credentials
         self.namespace = namespace
         self.contextName = contextName
         self.origin = origin
-        self.proxyURL = proxyURL
+        self.proxy = proxy
     }
 }
 

@@ -24,7 +24,7 @@ struct KubeContextResolver {
         let (server, tls, proxy) = try Self.cluster(cluster)
         let namespace = context.value.namespace.flatMap { $0.isEmpty ? nil : $0 }
         return ClusterConnection(server: server, tls: tls, credentials: credentials, namespace: namespace,
-                                 contextName: context.name, origin: where_, proxyURL: proxy)
+                                 contextName: context.name, origin: where_, proxy: proxy)
     }
 
     private func selectContext(_ requested: String?) throws -> KubeConfigFile.Named<KubeConfigFile.Context> {
@@ -50,7 +50,7 @@ struct KubeContextResolver {
     }
 
     private static func cluster(_ entry: KubeConfigFile.Named<KubeConfigFile.Cluster>) throws
-        -> (URL, KubeTLSSettings, URL?) {
+        -> (URL, KubeTLSSettings, KubeProxy?) {
         let where_ = "cluster \"\(entry.name)\" in \(entry.file)"
         let cluster = entry.value
         guard let serverText = cluster.server, !serverText.isEmpty else {
@@ -61,14 +61,8 @@ struct KubeContextResolver {
               let host = server.host, !host.isEmpty else {
             throw KubeConfigError("\(where_): server \"\(serverText)\" is not an http(s) URL")
         }
-        var proxy: URL?
-        if let proxyText = cluster.proxyURL, !proxyText.isEmpty {
-            guard let url = URL(string: proxyText), ["http", "https", "socks5"].contains(url.scheme?.lowercased() ?? ""),
-                  url.host != nil else {
-                throw KubeConfigError("\(where_): proxy-url \"\(proxyText)\" is not an http, https or socks5 URL")
-            }
-            proxy = url
-        }
+        // The value is never quoted in messages: it may hold the proxy's password.
+        let proxy = try cluster.proxyURL.flatMap { $0.isEmpty ? nil : $0 }.map { try KubeProxy.parse($0, source: "\(where_): proxy-url") }
         let ca = try pem(file: cluster.certificateAuthority, data: cluster.certificateAuthorityData,
                          field: "certificate-authority", where: where_)
         if cluster.insecureSkipTLSVerify, ca != nil {

@@ -6,6 +6,9 @@ public struct KubeClientOptions: Sendable {
     /// Per request (each attempt); nil waits forever (`--request-timeout 0`).
     public var requestTimeout: Duration?
     public var retry: KubeRetryPolicy
+    /// How long one run of an exec credential plugin may take; nil waits forever. The CLI gives it
+    /// the `--request-timeout` value, since a request cannot start before its credential.
+    public var execTimeout: Duration?
     /// `pipedreamer/<version>`.
     public var userAgent: String
     /// Receives warnings for the user: TLS verification disabled, `Warning` headers from the API.
@@ -20,8 +23,10 @@ public struct KubeClientOptions: Sendable {
     public init(requestTimeout: Duration? = KubeRequestTimeout.standard, retry: KubeRetryPolicy = .standard,
                 version: String = "dev", warningHandler: @escaping @Sendable (String) -> Void = { _ in },
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-                environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil) {
+                environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil,
+                execTimeout: Duration? = ExecCredentialProvider.standardTimeout) {
         self.requestTimeout = requestTimeout
+        self.execTimeout = execTimeout
         self.retry = retry
         self.userAgent = "pipedreamer/\(version)"
         self.warningHandler = warningHandler

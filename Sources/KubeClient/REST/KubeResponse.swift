@@ -4,9 +4,22 @@ import Foundation
 struct KubeRequest: Sendable {
     var method: String
     var path: String
-    var query: [(name: String, value: String)] = []
+    /// What the request is for, for error messages: `applying deployment.apps/hello`.
+    var operation: String
+    var query: [(name: String, value: String)]
     var body: Data?
     var contentType: String?
+
+    /// Without an `operation` (see `KubeOperation`), messages name the request itself: `PUT /apis/...`.
+    init(method: String, path: String, operation: String? = nil, query: [(name: String, value: String)] = [],
+         body: Data? = nil, contentType: String? = nil) {
+        self.method = method
+        self.path = path
+        self.operation = operation ?? "\(method) \(path)"
+        self.query = query
+        self.body = body
+        self.contentType = contentType
+    }
 }
 
 struct KubeResponse: Sendable {
@@ -14,6 +27,8 @@ struct KubeResponse: Sendable {
     var reasonPhrase: String
     var body: Data
     var retryAfter: Duration?
+    /// Attempts it took to get this response, the first included.
+    var attempts = 1
 
     var isSuccess: Bool { (200..<300).contains(status) }
 
@@ -22,8 +37,8 @@ struct KubeResponse: Sendable {
         do {
             return try JSONDecoder().decode(JSONValue.self, from: body)
         } catch {
-            throw KubeAPIError(code: status, reason: nil,
-                               message: "the response to \(request.method) \(request.path) is not JSON")
+            throw KubeAPIError(code: status, reason: nil, message: "the response to \(request.method) \(request.path) is not JSON",
+                               operation: request.operation, attempts: attempts)
         }
     }
 
@@ -33,7 +48,7 @@ struct KubeResponse: Sendable {
            case .string("Status")? = status["kind"], case .string(let message)? = status["message"] {
             var reason: String?
             if case .string(let text)? = status["reason"], !text.isEmpty { reason = text }
-            return KubeAPIError(code: self.status, reason: reason, message: message)
+            return KubeAPIError(code: self.status, reason: reason, message: message, operation: request.operation, attempts: attempts)
         }
         var message = "\(request.method) \(request.path) returned HTTP \(status)"
         if !reasonPhrase.isEmpty { message += " \(reasonPhrase)" }
@@ -43,7 +58,7 @@ struct KubeResponse: Sendable {
         if !text.isEmpty, !text.hasPrefix("<") {
             message += ": " + (text.count > 200 ? String(text.prefix(200)) + "…" : text)
         }
-        return KubeAPIError(code: status, reason: nil, message: message)
+        return KubeAPIError(code: status, reason: nil, message: message, operation: request.operation, attempts: attempts)
     }
 
     /// Retried: throttling and server-side failures. Never another 4xx.

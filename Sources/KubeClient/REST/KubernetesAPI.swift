@@ -46,7 +46,8 @@ public struct ResourceType: Sendable, Hashable, CustomStringConvertible {
     public static let replicaSets = ResourceType(group: "apps", version: "v1", plural: "replicasets", kind: "ReplicaSet", namespaced: true)
 }
 
-/// An error status returned by the API server (a `Status` object), or a failure to reach it.
+/// An error status returned by the API server (a `Status` object), or a failure to reach it,
+/// with the operation that failed (`applying deployment.apps/hello`) and how often it was tried.
 public struct KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// HTTP status code; 0 when no response arrived.
     public let code: Int
@@ -54,19 +55,50 @@ public struct KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     public let reason: String?
     /// `Status.message`, or a description of the transport failure. Never carries credentials.
     public let message: String
+    /// What the request was for, as a person would say it: `applying deployment.apps/hello`,
+    /// `listing configmaps with labels app.kubernetes.io/name=hello,...`; nil when not known.
+    public var operation: String?
+    /// Attempts made, the first included; more than 1 when the failure outlasted the retries.
+    public var attempts: Int
 
-    public init(code: Int, reason: String?, message: String) {
+    public init(code: Int, reason: String?, message: String, operation: String? = nil, attempts: Int = 1) {
         self.code = code
         self.reason = reason
         self.message = message
+        self.operation = operation
+        self.attempts = attempts
     }
 
-    /// kubectl's form: `Error from server (Forbidden): <message> (HTTP 403)`.
-    public var description: String {
-        code == 0 ? message : "Error from server (\(reason ?? "HTTP \(code)")): \(message) (HTTP \(code))"
+    /// kubectl's form without the operation: `Error from server (Forbidden): <message> (HTTP 403)`,
+    /// `... (HTTP 500, after 4 attempts)`; a transport failure is its message.
+    public var detail: String {
+        let retried = attempts > 1 ? "after \(attempts) attempts" : nil
+        guard code != 0 else { return message + (retried.map { " (\($0))" } ?? "") }
+        return "Error from server (\(reason ?? "HTTP \(code)")): \(message) (HTTP \(code)\(retried.map { ", \($0)" } ?? ""))"
     }
+
+    /// `applying deployment.apps/hello: Error from server (InternalError): boom (HTTP 500, after 4 attempts)`.
+    public var description: String { operation.map { "\($0): \(detail)" } ?? detail }
 
     public var isNotFound: Bool { code == 404 }
+
+    /// The same failure described as `operation`, where the caller knows a better word
+    /// (`pruning cronjob.batch/x` for a delete, `restarting deployment.apps/x` for a patch).
+    public func during(_ operation: String) -> KubeAPIError {
+        var copy = self
+        copy.operation = operation
+        return copy
+    }
+
+    /// Runs `body`; a `KubeAPIError` it throws is described as `operation`.
+    public static func naming<T>(_ operation: String, isolation: isolated (any Actor)? = #isolation,
+                                 _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as KubeAPIError {
+            throw error.during(operation)
+        }
+    }
 }
 
 /// The answer of a SelfSubjectAccessReview.

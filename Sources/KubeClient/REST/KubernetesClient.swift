@@ -13,14 +13,14 @@ public final class KubernetesClient: KubernetesAPI {
     }
 
     /// The client for the CLI's flags: `--kubeconfig`, `--context` and `--request-timeout` (kubectl's
-    /// duration syntax; nil means 30s, `0` means none). The namespace is `KubeNamespace.resolve(flag:workflow:connection:)`
+    /// duration syntax; nil means 30s, `0` means none), which also limits each exec plugin run. The namespace is `KubeNamespace.resolve(flag:workflow:connection:)`
     /// with this client's `connection`.
     public static func fromFlags(kubeconfig: String?, context: String?, requestTimeout: String?, version: String,
                                  warningHandler: @escaping @Sendable (String) -> Void) throws -> KubernetesClient {
         let connection = try KubeConfigLoader.load(KubeConfigOptions(kubeconfig: kubeconfig, context: context))
         let timeout = try requestTimeout.map(KubeRequestTimeout.parse) ?? KubeRequestTimeout.standard
         return try KubernetesClient(connection: connection, options: KubeClientOptions(
-            requestTimeout: timeout, version: version, warningHandler: warningHandler))
+            requestTimeout: timeout, version: version, warningHandler: warningHandler, execTimeout: timeout))
     }
 
     /// Round trips made so far, retries included.
@@ -29,15 +29,16 @@ public final class KubernetesClient: KubernetesAPI {
     public func shutdown() async throws { try await transport.shutdown() }
 
     public func serverVersion() async throws -> String {
-        let request = KubeRequest(method: "GET", path: "/version")
+        let request = KubeRequest(method: "GET", path: "/version", operation: KubeOperation.serverVersion)
         guard case .object(let info) = try await succeed(request), case .string(let version)? = info["gitVersion"] else {
-            throw KubeAPIError(code: 200, reason: nil, message: "GET /version returned no gitVersion")
+            throw KubeAPIError(code: 200, reason: nil, message: "GET /version returned no gitVersion", operation: KubeOperation.serverVersion)
         }
         return version
     }
 
     public func get(_ type: ResourceType, namespace: String?, name: String) async throws -> JSONValue? {
-        let request = KubeRequest(method: "GET", path: type.objectPath(namespace: namespace, name: name))
+        let request = KubeRequest(method: "GET", path: type.objectPath(namespace: namespace, name: name),
+                                  operation: KubeOperation.get(type, name))
         let response = try await transport.send(request)
         if response.status == 404 { return nil }
         return try checked(response, request)
@@ -45,7 +46,7 @@ public final class KubernetesClient: KubernetesAPI {
 
     public func list(_ type: ResourceType, namespace: String?, labelSelector: String) async throws -> [JSONValue] {
         let request = KubeRequest(method: "GET", path: type.collectionPath(namespace: namespace),
-                                  query: [("labelSelector", labelSelector)])
+                                  operation: KubeOperation.list(type, labelSelector: labelSelector), query: [("labelSelector", labelSelector)])
         let list = try await succeed(request)
         guard case .object(let members) = list else { return [] }
         guard case .array(let items)? = members["items"] else { return [] }
@@ -60,6 +61,7 @@ public final class KubernetesClient: KubernetesAPI {
         // JSON is YAML, so the apply patch is sent as JSON under the apply-patch+yaml type.
         let query = [("fieldManager", Self.fieldManager), ("force", force ? "true" : "false")] + Self.dryRunQuery(dryRun)
         return try await succeed(KubeRequest(method: "PATCH", path: type.objectPath(namespace: namespace, name: name),
+                                             operation: KubeOperation.apply(type, name, dryRun: dryRun),
                                              query: query, body: Self.yamlSafe(try Self.encode(object)),
                                              contentType: "application/apply-patch+yaml"))
     }
@@ -67,12 +69,14 @@ public final class KubernetesClient: KubernetesAPI {
     public func patch(_ type: ResourceType, namespace: String?, name: String, strategicMerge: JSONValue, dryRun: Bool) async throws -> JSONValue {
         let query = [("fieldManager", Self.fieldManager)] + Self.dryRunQuery(dryRun)
         return try await succeed(KubeRequest(method: "PATCH", path: type.objectPath(namespace: namespace, name: name),
+                                             operation: KubeOperation.patch(type, name, dryRun: dryRun),
                                              query: query, body: try Self.encode(strategicMerge),
                                              contentType: "application/strategic-merge-patch+json"))
     }
 
     public func delete(_ type: ResourceType, namespace: String?, name: String, dryRun: Bool) async throws -> Bool {
         let request = KubeRequest(method: "DELETE", path: type.objectPath(namespace: namespace, name: name),
+                                  operation: KubeOperation.delete(type, name, dryRun: dryRun),
                                   query: [("propagationPolicy", "Background")] + Self.dryRunQuery(dryRun))
         let response = try await transport.send(request)
         if response.status == 404 { return false }
@@ -114,6 +118,7 @@ public final class KubernetesClient: KubernetesAPI {
             "spec": .object(["resourceAttributes": .object(attributes)]),
         ])
         let answer = try await succeed(KubeRequest(method: "POST", path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                                                   operation: KubeOperation.accessReview(verb: verb, type, namespace: namespace, name: name),
                                                    body: try Self.encode(review), contentType: "application/json"))
         guard case .object(let members) = answer, case .object(let status)? = members["status"] else {
             return AccessReview(allowed: false, reason: nil)

@@ -15,13 +15,17 @@ final class KubeTransport: Sendable {
     private let http: HTTPClient
     private let baseTLS: TLSConfiguration
     private let exec: ExecCredentialProvider?
+    /// The proxy every request goes through, when `proxy-url` or the environment names one.
+    let proxy: KubeProxy?
     private let counter = RequestCounter()
 
     init(connection: ClusterConnection, options: KubeClientOptions) throws {
         self.connection = connection
         self.options = options
         baseTLS = try KubeTLS.configuration(connection.tls, identity: try KubeTLS.staticIdentity(connection.credentials))
-        exec = connection.credentials.exec.map { ExecCredentialProvider(config: $0, environment: options.environment) }
+        exec = connection.credentials.exec.map {
+            ExecCredentialProvider(config: $0, environment: options.environment, timeout: options.execTimeout)
+        }
         var configuration = HTTPClient.Configuration(tlsConfiguration: baseTLS)
         // We retry ourselves, so a refused connection fails the attempt at once instead of waiting out the deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -29,10 +33,8 @@ final class KubeTransport: Sendable {
         if let serverName = connection.tls.serverName, let host = connection.server.host, serverName != host {
             configuration.dnsOverride = [serverName: host]
         }
-        if let proxy = connection.proxyURL, let host = proxy.host {
-            let port = proxy.port ?? (proxy.scheme == "socks5" ? 1080 : 8080)
-            configuration.proxy = proxy.scheme == "socks5" ? .socksServer(host: host, port: port) : .server(host: host, port: port)
-        }
+        proxy = try ProxySelection.proxy(for: connection.server, proxyURL: connection.proxy, environment: options.environment)
+        configuration.proxy = proxy.map(Self.configuration)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         if connection.tls.insecureSkipVerify {
             options.warningHandler("TLS certificate verification is disabled for \(connection.server.absoluteString) (insecure-skip-tls-verify in \(connection.origin)); the connection can be intercepted")
@@ -56,13 +58,16 @@ final class KubeTransport: Sendable {
                     await exec.invalidate()
                     continue
                 }
-                guard response.isRetryable, attempt < options.retry.maxAttempts else { return response }
+                guard response.isRetryable, attempt < options.retry.maxAttempts else {
+                    var final = response
+                    final.attempts = attempt
+                    return final
+                }
                 attempt += 1
                 try await options.sleep(options.retry.delay(beforeAttempt: attempt, retryAfter: response.retryAfter))
             } catch let failure as KubeTransportFailure {
                 guard failure.retryable, attempt < options.retry.maxAttempts else {
-                    let tries = attempt > 1 ? " (after \(attempt) attempts)" : ""
-                    throw KubeAPIError(code: 0, reason: nil, message: failure.message + tries)
+                    throw KubeAPIError(code: 0, reason: nil, message: failure.message, operation: request.operation, attempts: attempt)
                 }
                 attempt += 1
                 try await options.sleep(options.retry.delay(beforeAttempt: attempt))
@@ -97,7 +102,7 @@ final class KubeTransport: Sendable {
                                 retryAfter: response.headers.first(name: "Retry-After").flatMap(Int.init).map { .seconds($0) })
         } catch {
             options.logger?.debug("\(request.method) \(request.path) failed (attempt \(attempt))")
-            throw KubeTransportFailure.explain(error, server: connection.server, tls: connection.tls,
+            throw KubeTransportFailure.explain(error, server: connection.server, proxy: proxy, tls: connection.tls,
                                                credentials: connection.credentials, timeout: options.requestTimeout)
         }
     }
@@ -120,6 +125,20 @@ final class KubeTransport: Sendable {
         let identity = KubeTLS.Identity(certificate: certificate, key: key,
                                         label: "the client certificate from the exec plugin of user \"\(exec.config.userName)\"")
         return (credential.token, try KubeTLS.configuration(connection.tls, identity: identity))
+    }
+
+    /// AsyncHTTPClient's form: an HTTP proxy tunnels every request with CONNECT, sending
+    /// `Proxy-Authorization: Basic` only to the proxy.
+    private static func configuration(_ proxy: KubeProxy) -> HTTPClient.Configuration.Proxy {
+        switch proxy.kind {
+        case .socks5:
+            return .socksServer(host: proxy.host, port: proxy.port)
+        case .http:
+            let authorization = proxy.username.map {
+                HTTPClient.Authorization.basic(username: $0, password: proxy.password?.revealed ?? "")
+            }
+            return .server(host: proxy.host, port: proxy.port, authorization: authorization)
+        }
     }
 
     private func url(for request: KubeRequest) -> String {

@@ -9,10 +9,11 @@ struct KubeTransportFailure: Error {
     var message: String
     var retryable: Bool
 
-    static func explain(_ error: any Error, server: URL, tls: KubeTLSSettings, credentials: KubeCredentials,
-                        timeout: Duration?) -> KubeTransportFailure {
+    static func explain(_ error: any Error, server: URL, proxy: KubeProxy? = nil, tls: KubeTLSSettings,
+                        credentials: KubeCredentials, timeout: Duration?) -> KubeTransportFailure {
         let api = "the Kubernetes API at \(server.absoluteString)"
         if let failure = error as? KubeTransportFailure { return failure }
+        if let proxy, let failure = proxyFailure(error, api: api, proxy: proxy) { return failure }
         if let http = error as? HTTPClientError {
             switch http {
             case .deadlineExceeded, .readTimeout, .writeTimeout:
@@ -37,6 +38,35 @@ struct KubeTransportFailure: Error {
             return .init(message: "cannot reach \(api): cannot connect to \(server.host ?? "the server") (\(text))", retryable: true)
         }
         return .init(message: "request to \(api) failed: \(text)", retryable: false)
+    }
+
+    /// A failure to connect while a proxy is in use is the proxy's: the only connection made is to it.
+    /// The proxy is named by `KubeProxy.description`, which leaves out its credentials.
+    private static func proxyFailure(_ error: any Error, api: String, proxy: KubeProxy) -> KubeTransportFailure? {
+        let through = "cannot reach \(api) through proxy \(proxy)"
+        if let http = error as? HTTPClientError {
+            switch http {
+            case .proxyAuthenticationRequired:
+                let why = proxy.username == nil
+                    ? "the proxy requires credentials (HTTP 407 Proxy Authentication Required); give them in the proxy URL as http://user:password@host:port"
+                    : "the proxy refused the credentials in the proxy URL (HTTP 407 Proxy Authentication Required)"
+                return .init(message: "\(through): \(why)", retryable: false)
+            case .invalidProxyResponse:
+                return .init(message: "\(through): the proxy refused to open a tunnel (its answer to CONNECT was not 200)", retryable: true)
+            case .connectTimeout, .socksHandshakeTimeout:
+                return .init(message: "\(through): connection timed out", retryable: true)
+            default:
+                return nil
+            }
+        }
+        if let io = firstIOError(in: error) {
+            return .init(message: "\(through): \(describe(errno: io.errnoCode))", retryable: true)
+        }
+        let text = String(describing: error)
+        if text.contains("NIOConnectionError") || text.lowercased().contains("dns") || text.contains("SOCKS") {
+            return .init(message: "\(through): cannot connect to the proxy (\(text))", retryable: true)
+        }
+        return nil
     }
 
     /// Why the handshake failed, in terms of the kubeconfig fields that control it.
