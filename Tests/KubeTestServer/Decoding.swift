@@ -36,6 +36,13 @@ enum Decoding {
                 }
             }
         }
+        if resource == .leases {
+            for field in ["acquireTime", "renewTime"] {
+                if let text = object.value(at: ["spec", field])?.string, let problem = MicroTime.problem(text) {
+                    throw StatusError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): \(problem)")
+                }
+            }
+        }
         return object
     }
 

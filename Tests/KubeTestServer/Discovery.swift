@@ -52,6 +52,9 @@ enum Discovery {
             resources.append(entry)
             if resource == .deployments {
                 resources.append(["name": "deployments/status", "singularName": "", "namespaced": true, "kind": "Deployment", "verbs": ["get"]])
+                // The scale subresource names its own group and version, which the scale client resolves.
+                resources.append(["name": "deployments/scale", "singularName": "", "namespaced": true, "group": "autoscaling",
+                                  "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]])
             }
         }
         return ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(group.isEmpty ? version : "\(group)/\(version)"),

@@ -5,12 +5,23 @@ struct FieldManager: Hashable, Sendable {
     /// `Apply` or `Update`.
     let operation: String
     let apiVersion: String
+    /// `scale` or `status` when the write went through that subresource: a manager of its own.
+    var subresource: String = ""
 
-    var identifier: String { "\(name)|\(operation)|\(operation == "Apply" ? "" : apiVersion)" }
+    /// `BuildManagerIdentifier` (staging/src/k8s.io/apimachinery/pkg/util/managedfields/internal/managedfields.go):
+    /// the entry without time and fields, and without apiVersion for appliers, as JSON; conflicts sort by it.
+    var identifier: String {
+        var text = #"{"manager":"# + JSON.string(name).text() + #","operation":"# + JSON.string(operation).text()
+        if operation != "Apply" { text += #","apiVersion":"# + JSON.string(apiVersion).text() }
+        if !subresource.isEmpty { text += #","subresource":"# + JSON.string(subresource).text() }
+        return text + "}"
+    }
 
-    /// How conflicts name a manager: appliers by name, updaters with their API version.
+    /// `printManager` (managedfields/internal/conflict.go): appliers by name, updaters with their API version.
     var printed: String {
-        operation == "Update" ? "\(FieldError.goQuote(name)) using \(apiVersion)" : FieldError.goQuote(name)
+        var text = FieldError.goQuote(name)
+        if !subresource.isEmpty { text += " with subresource \(FieldError.goQuote(subresource))" }
+        return operation == "Update" ? "\(text) using \(apiVersion)" : text
     }
 
     func sameIdentity(_ other: FieldManager) -> Bool { identifier == other.identifier }
@@ -22,9 +33,11 @@ struct ManagedEntry: Sendable, Equatable {
     var time: String
 
     var json: JSON {
-        ["manager": .string(manager.name), "operation": .string(manager.operation),
-         "apiVersion": .string(manager.apiVersion), "time": .string(time),
-         "fieldsType": "FieldsV1", "fieldsV1": FieldPath.fieldsV1(fields)]
+        var entry: JSON = ["manager": .string(manager.name), "operation": .string(manager.operation),
+                           "apiVersion": .string(manager.apiVersion), "time": .string(time),
+                           "fieldsType": "FieldsV1", "fieldsV1": FieldPath.fieldsV1(fields)]
+        if !manager.subresource.isEmpty { entry["subresource"] = .string(manager.subresource) }
+        return entry
     }
 }
 

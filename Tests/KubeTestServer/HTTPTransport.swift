@@ -36,8 +36,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         let rawQuery = parts.count > 1 ? parts[1] : ""
         let request = APIRequest(method: head.method.rawValue, path: path, query: APIRequest.splitQuery(rawQuery),
                                  headers: head.headers.map { ($0.name, $0.value) }, body: body)
-        if request.method == "GET", path == DebugEndpoint.path {
-            write(context: context, head: head, response: DebugEndpoint.respond(core: core))
+        if path.hasPrefix(DebugEndpoint.prefix), let response = DebugEndpoint.respond(request, core: core) {
+            write(context: context, head: head, response: response)
             return
         }
         let certificateUser = peerUser(context)

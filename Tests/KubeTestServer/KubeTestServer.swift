@@ -149,13 +149,12 @@ public final class KubeTestServer: Sendable {
     /// Makes the Deployment's rollouts time out (`ProgressDeadlineExceeded`) instead of completing;
     /// with `false`, its pods come up and the controller reports the current rollout complete.
     public func setNeverAvailable(namespace: String, name: String, _ stuck: Bool = true) {
-        let key = ObjectKey(resource: .deployments, namespace: namespace, name: name)
-        core.withLock {
-            if stuck {
-                core.neverAvailable.insert(key)
-            } else if core.neverAvailable.remove(key) != nil {
-                core.podsBecameAvailable(key)
-            }
-        }
+        setRolloutMode(namespace: namespace, name: name, stuck ? .stuck : .complete)
+    }
+
+    /// How the Deployment's rollouts proceed from now on: `.hold` keeps the current one in progress (old and
+    /// new ReplicaSet both up) until the mode returns to `.complete`. Out of process: `POST /debug/rollouts`.
+    public func setRolloutMode(namespace: String, name: String, _ mode: RolloutMode) {
+        core.withLock { core.setRolloutMode(ObjectKey(resource: .deployments, namespace: namespace, name: name), mode) }
     }
 }

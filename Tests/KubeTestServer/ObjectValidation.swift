@@ -17,8 +17,30 @@ enum Validation {
         case .deployments: errors = meta(object, nameRule: NameRules.dns1123Subdomain, namespaced: true) + deployment(object)
         case .cronJobs: errors = meta(object, nameRule: NameRules.dns1123Subdomain, namespaced: true) + cronJob(object)
         case .namespaces: errors = meta(object, nameRule: NameRules.dns1123Label, namespaced: false)
+        case .leases: errors = meta(object, nameRule: NameRules.dns1123Subdomain, namespaced: true) + lease(object)
         case .runtimeClasses: errors = meta(object, nameRule: NameRules.dns1123Subdomain, namespaced: false) + runtimeClass(object)
         default: errors = meta(object, nameRule: NameRules.dns1123Subdomain, namespaced: resource.namespaced)
+        }
+        return errors
+    }
+
+    /// The strategies' `ValidateUpdate` rules beyond `validate` of the new object.
+    static func validateUpdate(_ object: JSON, old: JSON, as resource: Resource) -> [FieldError] {
+        switch resource {
+        case .configMaps, .secrets: return immutableData(object, old: old, resource: resource)
+        default: return []
+        }
+    }
+
+    /// `ValidateConfigMapUpdate` and `ValidateSecretUpdate` (pkg/apis/core/validation/validation.go): once
+    /// `immutable` is true, it and the data stay as they are.
+    static func immutableData(_ object: JSON, old: JSON, resource: Resource) -> [FieldError] {
+        guard old["immutable"]?.bool == true else { return [] }
+        let message = "field is immutable when `immutable` is set"
+        var errors: [FieldError] = []
+        if object["immutable"]?.bool != true { errors.append(.forbidden("immutable", message)) }
+        for field in resource == .configMaps ? ["data", "binaryData"] : ["data"] where object[field] != old[field] {
+            errors.append(.forbidden(field, message))
         }
         return errors
     }

@@ -32,10 +32,10 @@ extension ServerCore {
             throw StatusError.modified(target.resource, key.name)
         }
         patched.set(["metadata", "managedFields"], nil)
-        try validate(patched, target.resource)
+        try validate(patched, target.resource, old: existing.object)
         let managers = Ownership.update(existing.managers, old: existing.object, new: patched,
                                         by: updateManager(request, target.resource), now: ObjectStore.now())
-        return commit(request) { store in
+        return try commit(request, key: key) { store in
             let (stored, changed) = store.update(key, object: patched, managers: managers)
             return (stored, changed, 200)
         }
@@ -89,8 +89,8 @@ extension ServerCore {
         }
         var object = Decoding.normalize(merged, as: target.resource)
         if existing == nil { object["status"] = nil }
-        try validate(object, target.resource)
-        return commit(request) { store in
+        try validate(object, target.resource, old: existing?.object)
+        return try commit(request, key: key) { store in
             if existing == nil { return (store.create(key, object: object, managers: managers), true, 201) }
             let (stored, changed) = store.update(key, object: object, managers: managers)
             return (stored, changed, 200)

@@ -10,6 +10,10 @@ public struct Resource: Sendable, Hashable {
     /// Whether a change of `spec` bumps `metadata.generation` (workloads and services do).
     let tracksGeneration: Bool
     let verbs: [String]
+    /// The strategy's `AllowCreateOnUpdate`: a PUT of a missing object creates it.
+    var allowCreateOnUpdate = false
+    /// The strategy's `AllowUnconditionalUpdate`: a PUT may omit `metadata.resourceVersion`.
+    var allowUnconditionalUpdate = true
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
     /// `configmaps`, `deployments.apps`: the name errors use.
@@ -39,6 +43,11 @@ public struct Resource: Sendable, Hashable {
     public static let cronJobs = Resource(group: "batch", version: "v1", plural: "cronjobs", singular: "cronjob",
                                           kind: "CronJob", namespaced: true, shortNames: ["cj"],
                                           tracksGeneration: true, verbs: crud)
+    /// `pkg/registry/coordination/lease/strategy.go`: created by PUT, updated only with a resourceVersion.
+    public static let leases = Resource(group: "coordination.k8s.io", version: "v1", plural: "leases", singular: "lease",
+                                        kind: "Lease", namespaced: true, shortNames: [], tracksGeneration: false,
+                                        verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+                                        allowCreateOnUpdate: true, allowUnconditionalUpdate: false)
     public static let runtimeClasses = Resource(group: "node.k8s.io", version: "v1", plural: "runtimeclasses",
                                                 singular: "runtimeclass", kind: "RuntimeClass", namespaced: false,
                                                 shortNames: [], tracksGeneration: false, verbs: crud)
@@ -48,7 +57,10 @@ public struct Resource: Sendable, Hashable {
                                                           shortNames: [], tracksGeneration: false, verbs: ["create"])
 
     public static let all: [Resource] = [namespaces, configMaps, secrets, services, deployments, replicaSets,
-                                         cronJobs, runtimeClasses, selfSubjectAccessReviews]
+                                         cronJobs, leases, runtimeClasses, selfSubjectAccessReviews]
+
+    /// Where the apiserver keeps this kind in etcd (`/registry/<prefix>/<namespace>/<name>`).
+    var storagePrefix: String { self == .services ? "services/specs" : plural }
 
     static func find(group: String, version: String, plural: String) -> Resource? {
         all.first { $0.group == group && $0.version == version && $0.plural == plural }

@@ -45,8 +45,9 @@ extension ServerCore {
         }
     }
 
-    func validate(_ object: JSON, _ resource: Resource) throws {
-        let errors = Validation.validate(object, as: resource)
+    /// The strategy's `Validate`, or `ValidateUpdate` when there is an `old` object (its rules come first).
+    func validate(_ object: JSON, _ resource: Resource, old: JSON? = nil) throws {
+        let errors = (old.map { Validation.validateUpdate(object, old: $0, as: resource) } ?? []) + Validation.validate(object, as: resource)
         guard errors.isEmpty else {
             throw StatusError.invalid(kind: resource.kind, group: resource.group,
                                       name: object.value(at: ["metadata", "name"])?.string ?? "", errors)
@@ -72,7 +73,7 @@ extension ServerCore {
         let key = ObjectKey(resource: target.resource, namespace: target.resource.namespaced ? target.namespace : nil, name: name)
         if store[key] != nil { throw StatusError.alreadyExists(target.resource, name) }
         let managers = Ownership.update([], old: nil, new: object, by: updateManager(request, target.resource), now: ObjectStore.now())
-        return commit(request) { store in
+        return try commit(request, key: key) { store in
             let stored = store.create(key, object: object, managers: managers)
             return (stored, true, 201)
         }
@@ -82,16 +83,25 @@ extension ServerCore {
         guard let key = target.key else { throw StatusError.pathNotFound }
         var object = Decoding.normalize(try Decoding.object(request.body, as: target.resource), as: target.resource)
         try checkIdentity(&object, target: target, creating: false)
-        guard let existing = store[key] else { throw StatusError.notFound(target.resource, key.name) }
-        if let version = object.value(at: ["metadata", "resourceVersion"])?.string, !version.isEmpty,
-           version != existing.object.value(at: ["metadata", "resourceVersion"])?.string {
+        guard let existing = store[key] else {
+            // `AllowCreateOnUpdate` (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Update).
+            guard target.resource.allowCreateOnUpdate else { throw StatusError.notFound(target.resource, key.name) }
+            return try create(request, target: target, user: user)
+        }
+        let version = object.value(at: ["metadata", "resourceVersion"])?.string ?? ""
+        if version.isEmpty && !target.resource.allowUnconditionalUpdate {
+            // store.go: a strategy without `AllowUnconditionalUpdate` needs the version it updates from.
+            throw StatusError.invalid(kind: target.resource.plural, group: target.resource.group, name: key.name,
+                                      [.invalid("metadata.resourceVersion", number: 0, "must be specified for an update")])
+        }
+        if !version.isEmpty, version != existing.object.value(at: ["metadata", "resourceVersion"])?.string {
             throw StatusError.modified(target.resource, key.name)
         }
         object.set(["metadata", "managedFields"], nil)
-        try validate(object, target.resource)
+        try validate(object, target.resource, old: existing.object)
         let managers = Ownership.update(existing.managers, old: existing.object, new: object,
                                         by: updateManager(request, target.resource), now: ObjectStore.now())
-        return commit(request) { store in
+        return try commit(request, key: key) { store in
             let (stored, changed) = store.update(key, object: object, managers: managers)
             return (stored, changed, 200)
         }
@@ -99,12 +109,14 @@ extension ServerCore {
 
     func delete(_ request: APIRequest, target: ResourceTarget) throws -> APIResponse {
         guard let key = target.key, let existing = store[key] else { throw StatusError.notFound(target.resource, target.name ?? "") }
+        try checkPreconditions(request, key: key, existing: existing.object)
         if !request.isDryRun {
             store.delete(key)
             templates[key] = nil
             if target.resource == .namespaces {
                 for other in store.objects.keys where other.namespace == key.name { store.delete(other) }
             }
+            collectDependents(of: existing.object, namespace: key.namespace)
         }
         let uid = existing.object.value(at: ["metadata", "uid"]) ?? .null
         var details = StatusError.details(name: key.name, group: target.resource.group, kind: target.resource.plural)
@@ -113,11 +125,13 @@ extension ServerCore {
         return APIResponse(status: 200, json: status)
     }
 
-    /// Writes through `body` unless `dryRun=All`, then lets the deployment controller react.
-    func commit(_ request: APIRequest, _ body: (inout ObjectStore) -> (StoredObject, Bool, Int)) -> APIResponse {
+    /// Writes through `body` unless `dryRun=All`, then lets the deployment controller react. A dry run never
+    /// reaches etcd (DryRunnableStorage), so only a real write meets etcd's size limit.
+    func commit(_ request: APIRequest, key: ObjectKey, _ body: (inout ObjectStore) -> (StoredObject, Bool, Int)) throws -> APIResponse {
         var scratch = store
         let (stored, changed, status) = body(&scratch)
         if !request.isDryRun {
+            if changed { try StorageLimit.check(stored, key: key) }
             store = scratch
             if changed, let name = stored.object.value(at: ["metadata", "name"])?.string,
                stored.object["kind"]?.string == "Deployment" {

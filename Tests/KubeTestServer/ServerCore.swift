@@ -14,7 +14,8 @@ final class ServerCore: @unchecked Sendable {
     var faults: [Fault] = []
     /// Pod-template hashes each Deployment has had, in order: the rollouts.
     var templates: [ObjectKey: [String]] = [:]
-    var neverAvailable: Set<ObjectKey> = []
+    /// Deployments whose rollouts do not complete; absent means `.complete`.
+    var rolloutModes: [ObjectKey: RolloutMode] = [:]
     var watchers: [Int: Watcher] = [:]
     var nextWatchID = 0
     /// Runs the deployment controller later; set by the transport.
@@ -117,10 +118,14 @@ final class ServerCore: @unchecked Sendable {
             }
             return try accessReview(request, user: user)
         }
+        let action = verb(request, target)
+        if target.subresource == "scale" && resource == .deployments {
+            try authorize(user: user, verb: action, target: target)
+            return try scale(request, target: target)
+        }
         if let sub = target.subresource, !(sub == "status" && request.method == "GET") {
             throw StatusError.pathNotFound
         }
-        let action = verb(request, target)
         try authorize(user: user, verb: action, target: target)
         if ["POST", "PUT"].contains(request.method), !["", "application/json"].contains(request.contentType) {
             // Only JSON bodies are understood; real servers also take YAML, protobuf and CBOR.

@@ -10,8 +10,9 @@ struct StatusError: Error, Sendable {
     var body: JSON {
         var status: JSON = [
             "kind": "Status", "apiVersion": "v1", "metadata": .object([:]),
-            "status": "Failure", "message": .string(message), "reason": .string(reason), "code": .int(Int64(code)),
+            "status": "Failure", "message": .string(message), "code": .int(Int64(code)),
         ]
+        if !reason.isEmpty { status["reason"] = .string(reason) }
         if let details { status["details"] = details }
         return status
     }
@@ -31,7 +32,8 @@ struct StatusError: Error, Sendable {
         }
         var parts = [#""kind":"Status""#, #""apiVersion":"v1""#, #""metadata":{}"#, #""status":"Failure""#]
         if !message.isEmpty { parts.append(#""message":"# + JSON.string(message).text()) }
-        parts.append(#""reason":"# + JSON.string(reason).text())
+        // `StatusReasonUnknown` is "", which omitempty leaves out.
+        if !reason.isEmpty { parts.append(#""reason":"# + JSON.string(reason).text()) }
         if let details { parts.append(#""details":"# + ordered(details, ["name", "group", "kind", "uid", "causes", "retryAfterSeconds"])) }
         parts.append(#""code":\#(code)"#)
         return "{" + parts.joined(separator: ",") + "}"

@@ -15,6 +15,8 @@ struct KubeTestServerCommand: AsyncParsableCommand {
 
             GET /debug/requests (no credentials needed) lists the requests received so far as JSON: {"count": N, "requests": [{"method", "path", "query", "contentType", "status"}]}, oldest first, without bodies; it is not itself counted.
 
+            POST /debug/faults with {"method", "path" (a pattern, * within a segment) or "pathPrefix", "count", and one of "delayMilliseconds", "status", "retryAfterSeconds", "dropConnection": true} scripts a fault; GET lists them, DELETE clears them. POST /debug/rollouts with {"namespace", "name", "mode": "hold" | "stuck" | "complete"} decides how that Deployment's rollouts go.
+
             With --tls it writes ca.crt, server.crt and server.key, a certificate and key per user (admin, in group system:masters) and a ready kubeconfig into the state directory, and prints their paths: kubectl --kubeconfig STATE_DIR/kubeconfig get namespaces
             """)
 

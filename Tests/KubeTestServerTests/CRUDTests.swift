@@ -145,9 +145,9 @@ import Testing
             #expect(try await http.get("/healthz").text == "ok")
             #expect(try await http.get("/api").json["versions"] == ["v1"])
             let groups = try await http.get("/apis").json["groups"]?.array?.compactMap { $0["name"]?.string }
-            #expect(groups == ["apps", "batch", "node.k8s.io", "authorization.k8s.io"])
+            #expect(groups == ["apps", "batch", "coordination.k8s.io", "node.k8s.io", "authorization.k8s.io"])
             let apps = try await http.get("/apis/apps/v1").json["resources"]?.array?.compactMap { $0["name"]?.string }
-            #expect(apps == ["deployments", "deployments/status", "replicasets"])
+            #expect(apps == ["deployments", "deployments/status", "deployments/scale", "replicasets"])
         }
     }
 

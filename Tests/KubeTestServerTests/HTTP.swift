@@ -78,6 +78,14 @@ enum Fixture {
     static let services = "/api/v1/namespaces/default/services"
     static let cronJobs = "/apis/batch/v1/namespaces/default/cronjobs"
     static let secrets = "/api/v1/namespaces/default/secrets"
+    static let leases = "/apis/coordination.k8s.io/v1/namespaces/default/leases"
+    static let replicaSets = "/apis/apps/v1/namespaces/default/replicasets"
+
+    static func lease(_ name: String, holder: String = "deploy-1", seconds: Int64 = 60,
+                      renewTime: String = "2026-12-01T20:00:00.000000Z") -> JSON {
+        ["apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": ["name": .string(name)],
+         "spec": ["holderIdentity": .string(holder), "leaseDurationSeconds": .int(seconds), "renewTime": .string(renewTime)]]
+    }
 
     static func configMap(_ name: String, data: [String: JSON] = ["workflow.yaml": "name: hello\n"],
                           annotations: [String: JSON]? = nil) -> JSON {
