@@ -24,6 +24,11 @@ struct TargetOptions: ParsableArguments {
             help: ArgumentHelp("RuntimeClass of the pods; an empty value disables it.", valueName: "name"))
     var runtimeClass: String = "gvisor"
 
+    @Option(name: .customLong("code-configmap"),
+            help: ArgumentHelp("Where the code lives: shared (one ConfigMap <name>-code, rewritten in place) or per-commit (an immutable ConfigMap <name>-code-<12 hex of the code commit> per version, kept for rollback). (default: git config pipedreamer.codeConfigMap, else shared)",
+                               valueName: "mode"))
+    var codeConfigMap: String?
+
     /// Renders the chosen workflow at the chosen commit; no network access.
     func render(contextNamespace: String? = nil) throws -> (Repository, Rendered) {
         try mapErrors {
@@ -49,7 +54,9 @@ struct TargetOptions: ParsableArguments {
         options.contextNamespace = contextNamespace
         options.image = image
         options.runtimeClass = runtimeClass
-        options.limit = try RepositorySettings.load(from: repository).maxCodeBytes
+        let settings = try RepositorySettings.load(from: repository)
+        options.limit = settings.maxCodeBytes
+        options.codeConfigMap = try codeConfigMap.map { try CodeConfigMapMode.parse($0, source: "--code-configmap") } ?? settings.codeConfigMap
         return options
     }
 }

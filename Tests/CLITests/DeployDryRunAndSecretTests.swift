@@ -33,7 +33,8 @@ import TestSupport
             #expect(result.status == 0, "\(result.stderrText)")
             #expect(result.stdoutText.contains("configmap/hello-code configured (server dry run)\n"))
             #expect(result.stdoutText.contains("deployment.apps/hello restarted at \(second.prefix(12)) (server dry run)\n"))
-            #expect(h.writes.filter { !$0.hasQuery("dryRun", "All") }.count == 4)
+            // The first deploy's four objects and its history entry; nothing from the dry run.
+            #expect(h.writes.filter { !$0.hasQuery("dryRun", "All") }.count == 5)
             #expect(h.resourceVersions() == versions)
             #expect(h.restartedAt == h.firstCommit)
             #expect(h.rollouts == 1)

@@ -10,6 +10,10 @@ public struct DeploySettings: Sendable {
     /// First pause between rollout polls; it doubles up to `maxPollInterval`.
     public var pollInterval: Duration = .milliseconds(100)
     public var maxPollInterval: Duration = .seconds(2)
+    /// Per-commit code ConfigMaps kept for rollback besides the live one.
+    public var keepCodeVersions = 5
+    /// Who deploys, as the history records it (`user@host`, `post-receive@host`).
+    public var actor = "unknown"
 
     public init() {}
 }
@@ -26,10 +30,20 @@ public struct AppliedObject: Sendable, Equatable, CustomStringConvertible {
 
 /// The result of a deploy.
 public struct DeployResult: Sendable {
-    public let objects: [AppliedObject]
+    public private(set) var objects: [AppliedObject]
     /// True when the restart patch was sent: the Deployment existed and the deployed commit changed.
     public let restarted: Bool
     public let rollout: RolloutState?
+    /// True when the apply itself changed the existing Deployment's pod template (a new image, a
+    /// node file added, another code ConfigMap), the new stamp riding along.
+    public var templateChanged = false
+
+    /// The same result with `more` objects (deletions after the rollout) at the end.
+    public func adding(_ more: [AppliedObject]) -> DeployResult {
+        var result = self
+        result.objects += more
+        return result
+    }
 
     /// The objects this deploy changed. A Secret is re-applied every time (its current values are
     /// never read), so it alone does not count.
@@ -42,7 +56,7 @@ public struct DeployResult: Sendable {
 
     /// True when the pods roll for this commit: the Deployment was created (already stamped) or restamped.
     public var startedRollout: Bool {
-        restarted || objects.contains { $0.reference.hasPrefix("deployment.apps/") && $0.outcome == .created }
+        restarted || templateChanged || objects.contains { $0.reference.hasPrefix("deployment.apps/") && $0.outcome == .created }
     }
 }
 
@@ -69,13 +83,21 @@ public struct Deployer: Sendable {
 
         var objects = rendered.objects
         if let secret { objects.insert(.secret(secret), at: 1) }
-        let sha = rendered.commit.oid.hex
+        // The stamp is the code commit: a commit that changes nothing in the workflow restarts nothing.
+        let sha = rendered.codeCommit.oid.hex
         let deploymentBody = try await plannedDeployment(rendered, live: live[Self.key(.deployments, name)], sha: sha)
         var applied = [AppliedObject]()
         var deploymentAfterApply: JSONValue?
         for object in objects {
             let type = Self.resourceType(of: object)
             let objectName = object.metadata.name ?? ""
+            if case .configMap(let configMap) = object, configMap.immutable == true, existing[Self.key(.configMaps, objectName)] != nil {
+                // This code commit's immutable ConfigMap is already there: a redeploy writes no new one.
+                let record = AppliedObject(reference: Self.reference(.configMaps, objectName), outcome: .unchanged)
+                applied.append(record)
+                say(record.description + (dryRun ? " (server dry run)" : ""))
+                continue
+            }
             var body = try JSONValue(encoding: object)
             if case .deployment = object { body = deploymentBody }
             let result = try await api.apply(type, namespace: namespace, name: objectName, object: body, dryRun: dryRun)
@@ -110,14 +132,17 @@ public struct Deployer: Sendable {
         if stamped != sha {
             deployment = try await rolloutRestart(namespace: namespace, deployment: name, sha: sha, dryRun: dryRun)
             restarted = true
-            say("\(Self.reference(.deployments, name)) restarted at \(rendered.commit.oid.short)" + (dryRun ? " (server dry run)" : ""))
+            say("\(Self.reference(.deployments, name)) restarted at \(rendered.codeCommit.oid.short)" + (dryRun ? " (server dry run)" : ""))
         }
 
         var rollout: RolloutState?
         if settings.wait, !dryRun {
             rollout = try await waitForRollout(namespace: namespace, name: name, after: deployment, settings: settings)
         }
-        return DeployResult(objects: applied, restarted: restarted, rollout: rollout)
+        var result = DeployResult(objects: applied, restarted: restarted, rollout: rollout)
+        let liveTemplate = live[Self.key(.deployments, name)]?[path: "spec", "template"]
+        result.templateChanged = liveTemplate != nil && deployment?[path: "spec", "template"] != liveTemplate
+        return result
     }
 
     /// `RolloutRestart(namespace, deployment, sha)`: a strategic-merge patch of the template's

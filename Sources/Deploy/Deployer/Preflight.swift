@@ -20,7 +20,7 @@ public struct Preflight: Sendable {
     /// The verbs a deploy of these objects uses: server-side apply is a patch that creates when the
     /// object is missing; the current state is listed by label; prune deletes CronJobs; the restart
     /// patches and the wait reads the Deployment.
-    public static func permissions(withSecret: Bool) -> [Permission] {
+    public static func permissions(withSecret: Bool, codeConfigMap: CodeConfigMapMode = .shared) -> [Permission] {
         var result = [Permission]()
         var types: [ResourceType] = [.configMaps, .deployments, .services, .cronJobs]
         if withSecret { types.insert(.secrets, at: 1) }
@@ -31,17 +31,23 @@ public struct Preflight: Sendable {
         for type in Deployer.listedTypes { result.append(Permission(verb: "list", type: type)) }
         result.append(Permission(verb: "get", type: .deployments))
         result.append(Permission(verb: "delete", type: .cronJobs))
+        // The history record is read back; clean-up of code ConfigMaps after the rollout deletes, and
+        // in per-commit mode reads what the ReplicaSets mount.
+        result.append(Permission(verb: "get", type: .configMaps))
+        result.append(Permission(verb: "delete", type: .configMaps))
+        if codeConfigMap == .perCommit { result.append(Permission(verb: "list", type: .replicaSets)) }
         return result
     }
 
-    public func run(namespace: String, runtimeClass: String?, withSecret: Bool) async throws {
+    public func run(namespace: String, runtimeClass: String?, withSecret: Bool,
+                    codeConfigMap: CodeConfigMapMode = .shared) async throws {
         do {
             _ = try await api.serverVersion()
         } catch let error as KubeAPIError {
             throw DeployError("the Kubernetes API is not usable: \(error.description)")
         }
         try await checkNamespace(namespace)
-        try await checkPermissions(namespace: namespace, withSecret: withSecret)
+        try await checkPermissions(namespace: namespace, withSecret: withSecret, codeConfigMap: codeConfigMap)
         if let runtimeClass { try await checkRuntimeClass(runtimeClass) }
     }
 
@@ -56,8 +62,8 @@ public struct Preflight: Sendable {
         }
     }
 
-    func checkPermissions(namespace: String, withSecret: Bool) async throws {
-        let permissions = Self.permissions(withSecret: withSecret)
+    func checkPermissions(namespace: String, withSecret: Bool, codeConfigMap: CodeConfigMapMode) async throws {
+        let permissions = Self.permissions(withSecret: withSecret, codeConfigMap: codeConfigMap)
         let reviews = try await withThrowingTaskGroup(of: (Int, AccessReview).self) { group in
             for (index, permission) in permissions.enumerated() {
                 group.addTask {

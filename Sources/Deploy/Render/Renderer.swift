@@ -15,6 +15,7 @@ public struct RenderOptions: Sendable {
     /// RuntimeClass for the pods; empty disables it.
     public var runtimeClass = "gvisor"
     public var limit = BundleRules.defaultMaxBytes
+    public var codeConfigMap: CodeConfigMapMode = .shared
 
     public init() {}
 }
@@ -22,6 +23,8 @@ public struct RenderOptions: Sendable {
 /// The objects for one workflow at one commit, and how they were chosen.
 public struct Rendered: Sendable {
     public let commit: Commit
+    /// The last commit that changed `directory` as of `commit`: the restart stamp.
+    public let codeCommit: CodeCommit
     public let directory: String
     public let spec: WorkflowSpec
     public let bundle: CodeBundle
@@ -63,10 +66,12 @@ public enum Renderer {
         let cronJobs = zip(cronTriggers, spec.cronJobNames).map { trigger, name in
             CronJobInput(name: name, triggerName: trigger.name, schedule: trigger.schedule ?? "")
         }
-        let input = ManifestInput(name: spec.name, namespace: namespace, image: image.image,
-                                  runtimeClassName: runtimeClass, commit: commit.oid.hex,
+        let code = try CodeCommit.find(repository: repository, commit: commit, directory: directory)
+        var input = ManifestInput(name: spec.name, namespace: namespace, image: image.image,
+                                  runtimeClassName: runtimeClass, commit: commit.oid.hex, codeCommit: code.oid.hex,
                                   files: check.bundle.files, cronJobs: cronJobs, secretData: nil)
-        return Rendered(commit: commit, directory: directory, spec: spec, bundle: check.bundle, image: image,
+        input.codeConfigMap = options.codeConfigMap
+        return Rendered(commit: commit, codeCommit: code, directory: directory, spec: spec, bundle: check.bundle, image: image,
                         namespace: namespace, runtimeClass: runtimeClass, objects: Manifests.build(input))
     }
 }

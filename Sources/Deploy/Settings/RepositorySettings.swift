@@ -10,6 +10,8 @@ public struct RepositorySettings: Sendable, Equatable {
     public var maxCodeBytes: Int
     /// Reference patterns whose pushes the post-receive hook deploys; empty deploys nothing.
     public var deployRefs: [String]
+    /// `pipedreamer.codeConfigMap`: shared (the default) or per-commit.
+    public var codeConfigMap: CodeConfigMapMode = .shared
 
     public init(maxCodeBytes: Int = BundleRules.defaultMaxBytes, deployRefs: [String] = []) {
         self.maxCodeBytes = maxCodeBytes
@@ -23,6 +25,9 @@ public struct RepositorySettings: Sendable, Equatable {
         if let text = try config.string(maxCodeBytesKey) { result.maxCodeBytes = try parseLimit(text) }
         if let text = try config.string(deployRefsKey) {
             result.deployRefs = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        }
+        if let text = try config.string(CodeConfigMapMode.configKey) {
+            result.codeConfigMap = try CodeConfigMapMode.parse(text, source: "git config \(CodeConfigMapMode.configKey)")
         }
         return result
     }
