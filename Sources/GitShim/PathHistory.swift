@@ -22,11 +22,11 @@ extension Repository {
     /// entry ids at `path` are compared, so no diff is computed and one step costs a commit and a
     /// tree lookup. Nil when the path does not exist in the history.
     public func lastChange(of path: String, asOf tip: Oid) throws -> PathChange? {
-        let boundary = shallowBoundary()
+        let boundary = Set(shallowBoundary().map(RawID.init))
         var current = try WalkedCommit(self, tip)
         var entry = try current.entry(at: path)
         walk: while true {
-            if boundary.contains(current.oid) { return .beyondShallowBoundary(current.oid) }
+            if !boundary.isEmpty, boundary.contains(current.id) { return .beyondShallowBoundary(current.oid) }
             if current.parentCount == 0 { return entry == nil ? nil : .commit(current.oid) }
             for index in 0..<current.parentCount {
                 guard let parent = try current.parent(index) else { return .beyondShallowBoundary(current.oid) }
@@ -59,12 +59,13 @@ extension Repository {
     }
 }
 
-/// A commit looked up for a history walk; frees its `git_commit` once.
+/// A commit looked up for a history walk; frees its `git_commit` once. Ids stay raw bytes here,
+/// so a step converts nothing to hex.
 private final class WalkedCommit {
     let repository: Repository
     let pointer: OpaquePointer
-    let oid: Oid
-    let tree: Oid
+    let id: RawID
+    let tree: RawID
 
     convenience init(_ repository: Repository, _ oid: Oid) throws {
         var raw = oid.raw
@@ -76,11 +77,13 @@ private final class WalkedCommit {
     private init(_ repository: Repository, pointer: OpaquePointer) {
         self.repository = repository
         self.pointer = pointer
-        oid = Oid(git_commit_id(pointer).pointee)
-        tree = Oid(git_commit_tree_id(pointer).pointee)
+        id = RawID(git_commit_id(pointer))
+        tree = RawID(git_commit_tree_id(pointer))
     }
 
     deinit { git_commit_free(pointer) }
+
+    var oid: Oid { Oid(git_commit_id(pointer).pointee) }
 
     var parentCount: Int { Int(git_commit_parentcount(pointer)) }
 
@@ -95,15 +98,42 @@ private final class WalkedCommit {
 
     /// The id and mode of the entry at `path`; for "" the whole tree, nil when it is empty.
     func entry(at path: String) throws -> PathEntry? {
-        if path.isEmpty { return tree == Self.emptyTree ? nil : PathEntry(oid: tree, mode: GIT_FILEMODE_TREE.rawValue) }
-        return try Tree(repository: repository, oid: tree).entry(atPath: path).map { PathEntry(oid: $0.oid, mode: $0.mode) }
+        if path.isEmpty { return tree == Self.emptyTree ? nil : PathEntry(id: tree, mode: GIT_FILEMODE_TREE.rawValue) }
+        var root: OpaquePointer?
+        try GitError.check(git_commit_tree(&root, pointer), "cannot read the tree of commit \(oid.short)")
+        defer { git_tree_free(root) }
+        var entry: OpaquePointer?
+        let rc = git_tree_entry_bypath(&entry, root, path)
+        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        try GitError.check(rc, "cannot look up \(path) in commit \(oid.short)")
+        defer { git_tree_entry_free(entry) }
+        return PathEntry(id: RawID(git_tree_entry_id(entry)), mode: git_tree_entry_filemode(entry).rawValue)
     }
 
-    static let emptyTree = Oid(hex: "4b825dc642cb6eb9a060e54bf8d69288fbee4904")!
+    static let emptyTree = RawID(Oid(hex: "4b825dc642cb6eb9a060e54bf8d69288fbee4904")!)
+}
+
+/// The 20 bytes of a SHA-1 object id, compared and hashed as three words.
+private struct RawID: Hashable {
+    let high: UInt64
+    let middle: UInt64
+    let low: UInt32
+
+    init(_ oid: UnsafePointer<git_oid>) {
+        let bytes = UnsafeRawPointer(oid)
+        high = bytes.loadUnaligned(as: UInt64.self)
+        middle = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        low = bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+    }
+
+    init(_ oid: Oid) {
+        var raw = oid.raw
+        self = withUnsafePointer(to: &raw) { RawID($0) }
+    }
 }
 
 private struct PathEntry: Equatable {
-    let oid: Oid
+    let id: RawID
     let mode: UInt32
 }
 
