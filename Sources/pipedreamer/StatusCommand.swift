@@ -13,8 +13,8 @@ struct StatusCommand: AsyncParsableCommand {
         desired replicas, the rollout state, the CronJobs, and whether HEAD of the current \
         repository differs from what is deployed. The code commit (the last commit that changed \
         the workflow's directory as of the deployed commit) is shown when it is not the deployed \
-        commit; HEAD counts as deployed when nothing in the directory changed since the deployed \
-        code. Without NAME, the workflow (and its \
+        commit, and the code ConfigMap the pods mount with its mode (shared or per-commit); HEAD \
+        counts as deployed when nothing in the directory changed since the deployed code. Without NAME, the workflow (and its \
         deployment.namespace) is read from HEAD's workflow.yaml.
         """
     )
@@ -120,6 +120,9 @@ struct StatusCommand: AsyncParsableCommand {
         if let stamp = status.restartedAt, stamp != (status.codeCommit ?? status.commit) {
             lines.append("restarted: \(stamp) (the pods were last restarted for another commit)")
         }
+        if let configMap = status.codeConfigMap, let mode = status.codeConfigMapMode {
+            lines.append("code map:  \(configMap) (\(mode.rawValue))")
+        }
         lines.append("image:     \(status.image ?? "?")")
         lines.append("replicas:  \(status.readyReplicas)/\(status.desiredReplicas) ready")
         switch status.rollout {
@@ -157,6 +160,8 @@ struct StatusCommand: AsyncParsableCommand {
             "tags": .array(tags.map(JSONValue.string)),
             "restartedAt": status.restartedAt.map(JSONValue.string) ?? .null,
             "codeCommit": status.codeCommit.map(JSONValue.string) ?? .null,
+            "codeConfigMap": status.codeConfigMap.map(JSONValue.string) ?? .null,
+            "codeConfigMapMode": status.codeConfigMapMode.map { JSONValue.string($0.rawValue) } ?? .null,
             "image": status.image.map(JSONValue.string) ?? .null,
             "readyReplicas": .int(status.readyReplicas),
             "desiredReplicas": .int(status.desiredReplicas),

@@ -94,6 +94,7 @@ import TestSupport
             let lines = try h.run(["status", "-w", "hello"]).stdoutText.split(separator: "\n").map(String.init)
             #expect(lines.contains("commit:    \(second)"))
             #expect(lines.contains("code:      \(first) (the last commit that changed the workflow's directory)"))
+            #expect(lines.contains("code map:  hello-code (shared)"))
             #expect(lines.last == "HEAD:      \(second) (deployed)")
         }
     }

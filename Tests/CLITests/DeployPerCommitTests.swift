@@ -68,6 +68,8 @@ extension DeployHarness {
             #expect(configMap.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string == h.firstCommit)
             #expect(h.object(.configMaps, "hello-code") == nil)
             #expect(h.mountedCode == name)
+            let status = try h.run(["status"]).stdoutText.split(separator: "\n").map(String.init)
+            #expect(status.contains("code map:  \(name) (per-commit)"))
 
             let second = try h.commitFetch("export default async () => ({ greeting: \"v2\" });\n")
             h.server.clearRequests()

@@ -66,7 +66,7 @@ public struct CodeGarbageCollector: Sendable {
     }
 
     /// The ConfigMap the `code` volume of a Deployment's or ReplicaSet's pod template names.
-    static func codeVolume(of object: JSONValue) -> String? {
+    public static func codeVolume(of object: JSONValue) -> String? {
         let volumes = object[path: "spec", "template", "spec", "volumes"]?.arrayValue ?? []
         return volumes.first { $0[path: "name"]?.stringValue == "code" }?[path: "configMap", "name"]?.stringValue
     }
