@@ -104,8 +104,13 @@ public final class Repository: @unchecked Sendable {
         return blob.bytes()
     }
 
-    /// At most `maxBytes` leading bytes of a blob. Loose objects are streamed, so a large blob
-    /// is never inflated whole; packed objects, which libgit2 cannot stream, are read whole.
+    /// A packed delta larger than this is not read for its prefix (see `blobPrefix`).
+    public static let maxWholeReadForPrefix = 16 * 1024 * 1024
+
+    /// At most `maxBytes` leading bytes of a blob. Loose objects are streamed and packed ones that
+    /// are stored whole are read from the pack, so a large blob is never inflated whole; a packed
+    /// delta, which only libgit2 can resolve, is read whole up to `maxWholeReadForPrefix` bytes, and
+    /// above that its prefix is empty (judged by its size alone).
     public func blobPrefix(_ oid: Oid, maxBytes: Int) throws -> [UInt8] {
         let streamed: [UInt8]? = try withODB { odb in
             var stream: UnsafeMutablePointer<git_odb_stream>?
@@ -128,6 +133,12 @@ public final class Repository: @unchecked Sendable {
         }
         if let streamed { return streamed }
         git_error_clear()
+        if let prefix = PackedBlobPrefix.read(oid, objectsDirectory: String(cString: git_repository_commondir(pointer)) + "objects",
+                                              maxBytes: maxBytes) {
+            return prefix
+        }
+        // A packed delta only libgit2 can resolve, whole: bounded, so memory never follows a large blob.
+        guard try blobSize(oid) <= Self.maxWholeReadForPrefix else { return [] }
         let all = try blobContents(oid)
         return Array(all.prefix(maxBytes))
     }

@@ -62,7 +62,8 @@ public protocol Snapshot: Sendable {
     /// The whole content of an entry.
     func contents(of entry: SnapshotEntry) throws -> [UInt8]
 
-    /// At most `maxBytes` leading bytes of an entry's content.
+    /// At most `maxBytes` leading bytes of an entry's content, read without loading the rest; empty
+    /// for a packed delta over `Repository.maxWholeReadForPrefix`, which cannot be read in part.
     func prefix(of entry: SnapshotEntry, maxBytes: Int) throws -> [UInt8]
 }
 

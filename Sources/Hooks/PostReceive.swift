@@ -66,6 +66,7 @@ public struct ClusterDeployer: CommitDeployer {
         options.workflow = directory
         options.limit = config.maxCodeBytes
         options.codeConfigMap = config.codeConfigMap
+        options.strict = config.strict
         options.contextNamespace = try? found.get().namespace
         let prepared: WorkflowDeploy.Prepared
         do {

@@ -22,14 +22,15 @@ public struct PreCommitReport: Sendable {
 public enum PreCommit {
     /// Checks `index` (the index being committed) against HEAD. Deleted workflows pass; so does a
     /// repository without any workflow.yaml. Reads only: the index, refs and working tree are left alone.
-    public static func run(repository: Repository, index: IndexSnapshot, limit: Int) throws -> PreCommitReport {
+    public static func run(repository: Repository, index: IndexSnapshot, limit: Int,
+                           strict: Bool = false, warn: (SpecError) -> Void = { _ in }) throws -> PreCommitReport {
         let all = try WorkflowLocator.discover(in: index)
         guard !all.isEmpty else { return PreCommitReport(checked: [], failures: []) }
         let head = repository.isHeadUnborn
             ? nil : try CommitSnapshot(repository: repository, commit: repository.resolveCommit("HEAD"))
         let touched = try WorkflowChanges.staged(index: index, head: head, workflows: all)
         let failures = try touched.compactMap {
-            try WorkflowFailure.check($0, in: index, workflows: all, before: head, limit: limit)
+            try WorkflowFailure.check($0, in: index, workflows: all, before: head, limit: limit, strict: strict, warn: warn)
         }
         return PreCommitReport(checked: touched, failures: failures)
     }

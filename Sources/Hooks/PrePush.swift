@@ -65,7 +65,8 @@ public enum PrePush {
     /// `remote` is the remote's name (or its URL when pushing to a URL). Commits the remote has
     /// are those of the pushed refs' remote side and of `refs/remotes/<remote>/*`; a commit whose
     /// workflow directories are unchanged from its parents, or equal to a state already checked, is not checked again.
-    public static func run(repository: Repository, remote: String, updates: [PushUpdate], limit: Int) throws -> PrePushReport {
+    public static func run(repository: Repository, remote: String, updates: [PushUpdate], limit: Int,
+                           strict: Bool = false, warn: (SpecError) -> Void = { _ in }) throws -> PrePushReport {
         let remoteHas = updates.compactMap(\.remoteOid)
         let isNamedRemote = !remote.isEmpty && !remote.contains("/") && !remote.contains(":")
         let glob = isNamedRemote ? "refs/remotes/\(remote)/*" : nil
@@ -93,7 +94,7 @@ public enum PrePush {
                 for directory in touched {
                     guard checkedStates.insert(try WorkflowChanges.stateKey(of: directory, in: snapshot)).inserted else { continue }
                     let all = try snapshot.directories(containing: BundleRules.specFileName, under: directory)
-                    if let failure = try WorkflowFailure.check(directory, in: snapshot, workflows: all, before: before, limit: limit) {
+                    if let failure = try WorkflowFailure.check(directory, in: snapshot, workflows: all, before: before, limit: limit, strict: strict, warn: warn) {
                         found.append(failure)
                     }
                 }

@@ -11,8 +11,10 @@ struct CheckCommand: ParsableCommand {
         For every workflow (or the one named by -w), prints the bundle size against the limit \
         (921600 bytes, or git config pipedreamer.maxCodeBytes, at most 1048576), the file count \
         and every violation with how to fix it: size, binary files, git-lfs pointers, symlinks, \
-        submodules, committed secrets and workflow.yaml errors. Exits 1 when anything is wrong. \
-        These are the rules the hooks and deploy enforce.
+        submodules, committed secrets, workflow.yaml errors, and commits whose objects the API \
+        server would refuse (cron schedules, too many files). Exits 1 when anything is wrong. \
+        Unknown keys in workflow.yaml are warnings on standard error (errors with --strict). Files \
+        under nodes/ that do not ship are listed in a note. These are the rules the hooks and deploy enforce.
         """
     )
 
@@ -21,6 +23,9 @@ struct CheckCommand: ParsableCommand {
 
     @Flag(help: "Check the index (what `git commit` would record) instead of a commit.")
     var staged = false
+
+    @Flag(help: "Treat warnings (unknown keys in workflow.yaml) as errors. (default: off, or git config pipedreamer.strict)")
+    var strict = false
 
     @OptionGroup var repositoryOptions: RepositoryOptions
 
@@ -31,7 +36,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let failed = try mapErrors { () -> Bool in
             let repository = try repositoryOptions.open()
-            let limit = try RepositorySettings.load(from: repository).maxCodeBytes
+            let config = try RepositorySettings.load(from: repository)
             let snapshot: Snapshot = staged
                 ? try IndexSnapshot(repository: repository)
                 : try CommitSnapshot(repository: repository, commit: repository.resolveCommit(revision ?? "HEAD"))
@@ -48,7 +53,10 @@ struct CheckCommand: ParsableCommand {
             }
             var failed = false
             for directory in chosen {
-                let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all, limit: limit)
+                let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all,
+                                                  limit: config.maxCodeBytes, strict: strict || config.strict)
+                for warning in check.warnings { printError("warning: \(warning)") }
+                defer { for note in check.notes { print("  note: \(note)") } }
                 if check.isValid {
                     print("workflow \(WorkflowLocator.display(directory)): ok, \(ViolationReport.sizeLine(for: check.bundle))")
                 } else {

@@ -34,7 +34,8 @@ struct PreCommitHook: ParsableCommand {
             let repository = try Repository.openFromEnvironment()
             let config = try RepositorySettings.load(from: repository)
             let index = try IndexSnapshot(repository: repository)
-            return try PreCommit.run(repository: repository, index: index, limit: config.maxCodeBytes)
+            return try PreCommit.run(repository: repository, index: index, limit: config.maxCodeBytes, strict: config.strict,
+                                     warn: { printError("warning: \($0)") })
         }
         guard report.passed else {
             printError(report.text)
@@ -66,7 +67,8 @@ struct PrePushHook: ParsableCommand {
             let repository = try Repository.openFromEnvironment()
             let config = try RepositorySettings.load(from: repository)
             return try PrePush.run(repository: repository, remote: remote, updates: PushUpdate.parse(input),
-                                   limit: config.maxCodeBytes)
+                                   limit: config.maxCodeBytes, strict: config.strict,
+                                   warn: { printError("warning: \($0)") })
         }
         guard report.passed else {
             printError(report.text)

@@ -16,7 +16,10 @@ struct RenderCommand: ParsableCommand {
         same commit and flags on any machine, whatever the working copy holds: a tag, its \
         annotated-tag object and its SHA render the same. The Secret is not printed: deploy builds \
         it from the working copy's .secrets/ or .secrets.yaml. The kubeconfig is never read; the \
-        namespace is -n, else deployment.namespace in workflow.yaml, else "default".
+        namespace is -n, else deployment.namespace in workflow.yaml; when neither sets one the objects \
+        carry no namespace, so `kubectl apply` puts them where deploy would (the kubeconfig context's \
+        namespace, else "default"). The image is --image, else .pipedreamer/base-image.txt in the \
+        commit, else pipedreamer-engine:latest: never the working copy.
         """
     )
 
@@ -26,7 +29,7 @@ struct RenderCommand: ParsableCommand {
     var output: OutputFormat = .yaml
 
     func run() throws {
-        let (_, rendered) = try target.render()
+        let (_, rendered) = try target.render(omittingUnsetNamespace: true)
         if let note = rendered.codeCommit.shallowNote(directory: rendered.directory) { printError(note) }
         let text = output == .yaml ? try ManifestWriter.yaml(rendered.objects) : try ManifestWriter.json(rendered.objects)
         print(text, terminator: text.hasSuffix("\n") ? "" : "\n")

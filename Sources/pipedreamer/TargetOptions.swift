@@ -12,11 +12,11 @@ struct TargetOptions: ParsableArguments {
     @OptionGroup var repositoryOptions: RepositoryOptions
 
     @Option(name: [.short, .customLong("namespace")],
-            help: ArgumentHelp("Namespace of the objects. (default: deployment.namespace in workflow.yaml, else the kubeconfig context's namespace for cluster commands, else \"default\")",
+            help: ArgumentHelp("Namespace of the objects. (default: deployment.namespace in workflow.yaml, else the kubeconfig context's namespace, else \"default\"; render then prints the objects without a namespace)",
                                valueName: "namespace"))
     var namespace: String?
 
-    @Option(help: ArgumentHelp("Engine image. (default: .pipedreamer/base-image.txt in the commit's workflow directory, else in the working copy, else pipedreamer-engine:latest)",
+    @Option(help: ArgumentHelp("Engine image. (default: .pipedreamer/base-image.txt in the commit's workflow directory, else pipedreamer-engine:latest; the working copy is never read)",
                                valueName: "image"))
     var image: String?
 
@@ -29,23 +29,35 @@ struct TargetOptions: ParsableArguments {
                                valueName: "mode"))
     var codeConfigMap: String?
 
-    /// Renders the chosen workflow at the chosen commit; no network access.
-    func render(contextNamespace: String? = nil) throws -> (Repository, Rendered) {
+    @Flag(help: "Treat warnings (unknown keys in workflow.yaml) as errors. (default: off, or git config pipedreamer.strict)")
+    var strict = false
+
+    /// Renders the chosen workflow at the chosen commit; no network access. Warnings and notes go to
+    /// standard error. `omittingUnsetNamespace` is for `render`, whose objects go to `kubectl apply`.
+    func render(contextNamespace: String? = nil, omittingUnsetNamespace: Bool = false) throws -> (Repository, Rendered) {
         try mapErrors {
             let repository = try repositoryOptions.open()
-            return (repository, try Renderer.render(repository: repository, options: try renderOptions(in: repository, contextNamespace: contextNamespace)))
+            let options = try renderOptions(in: repository, contextNamespace: contextNamespace,
+                                            omittingUnsetNamespace: omittingUnsetNamespace)
+            let rendered = try Renderer.render(repository: repository, options: options)
+            report(rendered)
+            return (repository, rendered)
         }
     }
 
     /// Checks, renders and reads the working copy's secrets for a deploy; no network access.
     func prepareDeploy(contextNamespace: String?) throws -> WorkflowDeploy.Prepared {
         let repository = try repositoryOptions.open()
-        return try WorkflowDeploy.prepare(repository: repository,
-                                          options: try renderOptions(in: repository, contextNamespace: contextNamespace),
-                                          readSecrets: true)
+        let prepared = try WorkflowDeploy.prepare(repository: repository,
+                                                  options: try renderOptions(in: repository, contextNamespace: contextNamespace),
+                                                  readSecrets: true)
+        report(prepared.rendered)
+        return prepared
     }
 
-    func renderOptions(in repository: Repository, contextNamespace: String?) throws -> RenderOptions {
+    func renderOptions(in repository: Repository, contextNamespace: String?,
+                       omittingUnsetNamespace: Bool = false) throws -> RenderOptions {
+        let settings = try RepositorySettings.load(from: repository)
         var options = RenderOptions()
         options.revision = revision
         options.workflow = repositoryOptions.workflowDirectory(in: repository)
@@ -54,9 +66,16 @@ struct TargetOptions: ParsableArguments {
         options.contextNamespace = contextNamespace
         options.image = image
         options.runtimeClass = runtimeClass
-        let settings = try RepositorySettings.load(from: repository)
         options.limit = settings.maxCodeBytes
+        options.strict = strict || settings.strict
+        options.omitsUnsetNamespace = omittingUnsetNamespace
         options.codeConfigMap = try codeConfigMap.map { try CodeConfigMapMode.parse($0, source: "--code-configmap") } ?? settings.codeConfigMap
         return options
+    }
+
+    /// Warnings and notes about the render, on standard error so standard output stays data.
+    private func report(_ rendered: Rendered) {
+        for warning in rendered.warnings { printError("warning: \(warning)") }
+        for note in rendered.notes { printError("note: \(note)") }
     }
 }

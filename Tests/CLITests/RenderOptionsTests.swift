@@ -42,12 +42,13 @@ import TestSupport
         #expect(result.stderrText.contains("workflows there: flows/a, flows/b"))
     }
 
-    @Test func namespaceComesFromTheFlagThenTheSpecThenDefault() throws {
+    @Test func namespaceComesFromTheFlagThenTheSpecElseNone() throws {
         func namespaces(_ arguments: [String]) throws -> Set<String> {
             let objects = try RenderedObjects(yaml: try render(arguments).stdoutText)
             return Set(objects.documents.compactMap { value($0, "metadata", "namespace") as? String })
         }
-        #expect(try namespaces(["-w", "flows/a"]) == ["default"])
+        // Neither sets one: no namespace, so `kubectl apply` uses the context's, as deploy does.
+        #expect(try namespaces(["-w", "flows/a"]) == [])
         #expect(try namespaces(["-w", "flows/b"]) == ["team-b"])
         #expect(try namespaces(["-w", "flows/b", "-n", "prod"]) == ["prod"])
     }
@@ -101,14 +102,15 @@ import TestSupport
         #expect(said.contains("image pipedreamer-engine:latest (default; set --image or commit .pipedreamer/base-image.txt)"))
     }
 
-    @Test func theWorkingCopyFileIsUsedWhenTheCommitHasNone() throws {
+    @Test func theWorkingCopyFileIsNeverUsedOnlyNamedInANote() throws {
         let fixture = try GitFixture()
         try fixture.writeWorkflow()
         try fixture.commitAll()
         try fixture.write(".pipedreamer/base-image.txt", "# built locally\nregistry.example.com/engine:wc\n")
         let (found, said) = try image(fixture)
-        #expect(found == "registry.example.com/engine:wc")
-        #expect(said.contains("(from .pipedreamer/base-image.txt in the working copy; it is not committed)"))
+        #expect(found == "pipedreamer-engine:latest")
+        #expect(said.contains("note: .pipedreamer/base-image.txt is in the working copy but not in commit "))
+        #expect(said.contains(", so it is not used; commit it, or pass --image\n"))
     }
 
     @Test func theCommittedFileBeatsTheWorkingCopy() throws {

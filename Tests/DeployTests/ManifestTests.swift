@@ -342,11 +342,26 @@ private func triggerCommand(_ triggerName: String?) -> [String]? {
     return cronJob.spec.jobTemplate.spec.template.spec.containers.first?.command
 }
 
-@Test func unnamedCronTriggerPostsEmptyObject() {
+/// The Service in the CronJob's own namespace, so nothing in the objects names a namespace.
+@Test func unnamedCronTriggerPostsEmptyObjectToTheServiceInItsOwnNamespace() {
     #expect(triggerCommand(nil) == [
         "curl", "-fsS", "-X", "POST", "-H", "Content-Type: application/json", "-d", "{}",
-        "http://hello.team-a.svc.cluster.local:8080/run",
+        "http://hello:8080/run",
     ])
+}
+
+@Test func cronJobsOfNamedTriggersKeepTheirNamesWhenOtherTriggersComeAndGo() {
+    #expect(Manifests.cronJobNames("hello", triggerNames: ["nightly"]) == ["hello-cron"])
+    #expect(Manifests.cronJobNames("hello", triggerNames: ["nightly", "weekly"]) == ["hello-cron-nightly", "hello-cron-weekly"])
+    #expect(Manifests.cronJobNames("hello", triggerNames: [nil, "nightly", "weekly"])
+        == ["hello-cron-1", "hello-cron-nightly", "hello-cron-weekly"])
+    #expect(Manifests.cronJobNames("hello", triggerNames: [nil, nil]) == ["hello-cron-1", "hello-cron-2"])
+}
+
+@Test func objectsWithoutANamespaceCarryNone() {
+    var input = sampleInput(cronJobs: [CronJobInput(name: "hello-cron", schedule: "@daily")])
+    input.namespace = nil
+    #expect(Manifests.build(input).allSatisfy { $0.metadata.namespace == nil })
 }
 
 @Test func namedCronTriggerPostsItsNameAsJSON() {

@@ -32,4 +32,16 @@ import Testing
         #expect(source.data.mapValues { String(decoding: $0, as: UTF8.self) } == ["PORT": "5432", "TOKEN": "abc"])
         #expect(source.origin == ".secrets.yaml")
     }
+
+    /// The one YAML-to-JSON conversion: aliases stand for copies of their anchored value, as in config.
+    @Test func aliasesAreExpandedAsInWorkflowConfig() throws {
+        let source = try #require(try load("base: &db {user: app, port: 5432}\nreplica: *db\n"))
+        #expect(String(decoding: try #require(source.data["replica"]), as: UTF8.self) == #"{"port":5432,"user":"app"}"#)
+    }
+
+    @Test func aValueWithoutAJSONFormIsRefusedWithoutQuotingIt() throws {
+        #expect(throws: DeployError(".secrets.yaml line 2: db.limit: an infinite or NaN number has no JSON representation; quote it to keep it as a string")) {
+            try load("db:\n  limit: .inf\n")
+        }
+    }
 }

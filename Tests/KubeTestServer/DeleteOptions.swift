@@ -15,24 +15,48 @@ extension ServerCore {
             problem = "Precondition failed: ResourceVersion in precondition: \(wanted), ResourceVersion in object meta: \(version)"
         }
         guard let problem else { return }
-        let storageError = "StorageError: invalid object, Code: 4, Key: \(storageKey), ResourceVersion: 0, AdditionalErrorMsg: \(problem)"
-        throw StatusError(code: 409, reason: "Conflict",
-                          message: "Operation cannot be fulfilled on \(key.resource.qualifiedName) \(FieldError.goQuote(key.name)): \(storageError)",
-                          details: StatusError.details(name: key.name, group: key.resource.group, kind: key.resource.plural))
+        throw ServerCore.preconditionFailed(key, storageKey: storageKey, problem)
     }
 
-    /// The garbage collector's default (background) propagation: objects whose ownerReferences name the deleted
-    /// object's uid go too (pkg/controller/garbagecollector). The real collector does it moments later; here
-    /// it happens with the delete.
-    func collectDependents(of owner: JSON, namespace: String?) {
+    /// A PUT whose body names a uid makes it a precondition (`defaultUpdatedObjectInfo.Preconditions`,
+    /// staging/src/k8s.io/apiserver/pkg/registry/rest/update.go), checked before the resourceVersion.
+    func checkUpdatePreconditions(_ object: JSON, key: ObjectKey, existing: JSON) throws {
+        guard let wanted = object.value(at: ["metadata", "uid"])?.string, !wanted.isEmpty else { return }
+        let uid = existing.value(at: ["metadata", "uid"])?.string ?? ""
+        guard wanted != uid else { return }
+        let storageKey = ["/registry", key.resource.storagePrefix, key.namespace, key.name].compactMap { $0 }.joined(separator: "/")
+        throw ServerCore.preconditionFailed(key, storageKey: storageKey,
+                                            "Precondition failed: UID in precondition: \(wanted), UID in object meta: \(uid)")
+    }
+
+    static func preconditionFailed(_ key: ObjectKey, storageKey: String, _ problem: String) -> StatusError {
+        let storageError = "StorageError: invalid object, Code: 4, Key: \(storageKey), ResourceVersion: 0, AdditionalErrorMsg: \(problem)"
+        return StatusError(code: 409, reason: "Conflict",
+                           message: "Operation cannot be fulfilled on \(key.resource.qualifiedName) \(FieldError.goQuote(key.name)): \(storageError)",
+                           details: StatusError.details(name: key.name, group: key.resource.group, kind: key.resource.plural))
+    }
+
+    /// The garbage collector (pkg/controller/garbagecollector): with the default Background (or Foreground)
+    /// propagation, objects whose ownerReferences name the deleted object's uid go too; with `Orphan` they stay
+    /// and lose that reference. The real collector acts moments later; here it happens with the delete.
+    func collectDependents(of owner: JSON, namespace: String?, request: APIRequest? = nil) {
         guard let uid = owner.value(at: ["metadata", "uid"])?.string else { return }
+        let options = request.flatMap { $0.body.isEmpty ? nil : try? JSON.parse($0.body) }
+        let orphan = (options?["propagationPolicy"]?.string ?? request?.parameter("propagationPolicy")) == "Orphan"
         let dependents = store.objects.filter { key, stored in
             key.namespace == namespace
                 && (stored.object.value(at: ["metadata", "ownerReferences"])?.array ?? []).contains { $0["uid"]?.string == uid }
         }
         for (key, stored) in dependents {
-            store.delete(key)
-            collectDependents(of: stored.object, namespace: namespace)
+            if orphan {
+                var object = stored.object
+                let kept = (object.value(at: ["metadata", "ownerReferences"])?.array ?? []).filter { $0["uid"]?.string != uid }
+                object.set(["metadata", "ownerReferences"], kept.isEmpty ? nil : .array(kept))
+                _ = store.update(key, object: object, managers: stored.managers)
+            } else {
+                store.delete(key)
+                collectDependents(of: stored.object, namespace: namespace)
+            }
         }
     }
 }

@@ -116,7 +116,7 @@ extension ServerCore {
             ServerCore.setCondition(&conditions, "Progressing", false, "ProgressDeadlineExceeded", "ReplicaSet \(name) has timed out progressing.", now)
         }
         status["conditions"] = .array(conditions)
-        store.setStatus(key, status)
+        writeStatusAsController(key, status)
         if complete { cleanUpOldReplicaSets(oldRSs, deployment: deployment) }
     }
 
@@ -150,12 +150,12 @@ extension ServerCore {
         return surge == 0 && unavailable == 0 ? (0, 1) : (surge, unavailable)
     }
 
-    /// Like the controller's `pod-template-hash`: FNV-1a of the template, in the "safe" alphabet
-    /// (`rand.SafeEncodeString`). The real hash is FNV-32a of Go's spew dump of the template struct, which
+    /// Like the controller's `pod-template-hash`: FNV-1a of the template as the typed struct sees it, in the
+    /// "safe" alphabet (`rand.SafeEncodeString`). The real hash is FNV-32a of Go's spew dump of the template struct, which
     /// cannot be reproduced from JSON: names match the real form, not the real values.
     static func podTemplateHash(_ template: JSON) -> String {
         var hash: UInt32 = 2_166_136_261
-        for byte in template.text().utf8 {
+        for byte in semantic(template).text().utf8 {
             hash ^= UInt32(byte)
             hash = hash &* 16_777_619
         }

@@ -15,8 +15,21 @@ struct StoredObject: Sendable {
     /// The object as the API returns it.
     var rendered: JSON {
         var out = object
-        if !managers.isEmpty { out.set(["metadata", "managedFields"], .array(managers.map(\.json))) }
+        if !managers.isEmpty { out.set(["metadata", "managedFields"], .array(StoredObject.sorted(managers).map(\.json))) }
         return out
+    }
+
+    /// `sortEncodedManagedFields` (staging/src/k8s.io/apimachinery/pkg/util/managedfields/internal/managedfields.go):
+    /// by operation (Apply before Update), time (to the second), manager, apiVersion, subresource.
+    static func sorted(_ entries: [ManagedEntry]) -> [ManagedEntry] {
+        entries.sorted { p, q in
+            let (a, b) = (p.manager, q.manager)
+            if a.operation != b.operation { return a.operation < b.operation }
+            if p.time != q.time { return p.time < q.time }
+            if a.name != b.name { return a.name < b.name }
+            if a.apiVersion != b.apiVersion { return a.apiVersion < b.apiVersion }
+            return a.subresource < b.subresource
+        }
     }
 }
 

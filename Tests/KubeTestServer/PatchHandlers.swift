@@ -25,6 +25,7 @@ extension ServerCore {
         case "application/strategic-merge-patch+json": patched = Merge.strategicMerge(existing.rendered, patch)
         default: patched = try JSONPatch.apply(patch, to: existing.rendered)
         }
+        try Decoding.checkTimes(patched, as: target.resource)
         patched = Decoding.normalize(patched, as: target.resource)
         try checkIdentity(&patched, target: target, creating: false)
         if let version = patch.value(at: ["metadata", "resourceVersion"])?.string,
@@ -42,7 +43,7 @@ extension ServerCore {
     }
 
     /// `ValidatePatchOptions`: an apply needs a field manager; only an apply may force.
-    private func validateOptions(_ request: APIRequest, apply: Bool) throws {
+    func validateOptions(_ request: APIRequest, apply: Bool) throws {
         var errors: [FieldError] = []
         if apply {
             if (request.parameter("fieldManager") ?? "").isEmpty {

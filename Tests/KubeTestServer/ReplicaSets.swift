@@ -42,7 +42,9 @@ extension ServerCore {
         let owned = ownedReplicaSets(deployment, namespace: key.namespace)
         let template = deployment.value(at: ["spec", "template"]) ?? .null
         let maxRevision = owned.map { ServerCore.revision(of: $0.1) }.max() ?? 0
-        let matching = owned.first { ServerCore.templateWithoutHash($0.1.value(at: ["spec", "template"])) == template }
+        let matching = owned.first {
+            ServerCore.templateWithoutHash($0.1.value(at: ["spec", "template"])).map(ServerCore.semantic) == ServerCore.semantic(template)
+        }
         var newKey: ObjectKey
         var revision: Int64
         if case let (existingKey, existing)? = matching {
@@ -76,12 +78,45 @@ extension ServerCore {
         return (OwnedReplicaSet(key: newKey, replicas: replicas(newKey), revision: revision), olds)
     }
 
+    /// A controller's status write through the `status` subresource: kube-controller-manager's entry with
+    /// `subresource: status` owns what it wrote, as the real server records it.
+    func writeStatusAsController(_ key: ObjectKey, _ status: JSON) {
+        guard var stored = store[key], stored.object["status"] != status else { return }
+        var manager = ServerCore.controllerManager
+        manager.subresource = "status"
+        stored.managers.removeAll { $0.manager.sameIdentity(manager) }
+        stored.managers.append(ManagedEntry(manager: manager, fields: FieldPath.leaves(of: ["status": status]), time: ObjectStore.now()))
+        store[key] = stored
+        store.setStatus(key, status)
+    }
+
     /// A controller write: an Update by `kube-controller-manager`.
     private func writeAsController(_ key: ObjectKey, _ object: JSON) {
         guard let existing = store[key] else { return }
         let managers = Ownership.update(existing.managers, old: existing.object, new: object,
                                         by: ServerCore.controllerManager, now: ObjectStore.now())
         _ = store.update(key, object: object, managers: managers)
+    }
+
+    /// What `apiequality.Semantic.DeepEqual` compares of a decoded object: a null, an empty map or an empty
+    /// list is the same as an absent field (third_party/forked/golang/reflect/deep_equal.go). Without the Go
+    /// types, an empty object is taken for a map or value struct; an empty pointer struct (`securityContext: {}`)
+    /// would differ from absent on a real server.
+    static func semantic(_ value: JSON) -> JSON {
+        switch value {
+        case .object(let fields):
+            return .object(fields.compactMapValues { child in
+                let kept = semantic(child)
+                switch kept {
+                case .null: return nil
+                case .object(let inner) where inner.isEmpty: return nil
+                case .array(let items) where items.isEmpty: return nil
+                default: return kept
+                }
+            })
+        case .array(let items): return .array(items.map(semantic))
+        default: return value
+        }
     }
 
     static func templateWithoutHash(_ template: JSON?) -> JSON? {
@@ -129,7 +164,7 @@ extension ServerCore {
             status["readyReplicas"] = .int(available)
             status["availableReplicas"] = .int(available)
         }
-        store.setStatus(key, status)
+        writeStatusAsController(key, status)
     }
 
     /// `cleanupDeployment`: once the rollout is complete, old ReplicaSets beyond `revisionHistoryLimit`

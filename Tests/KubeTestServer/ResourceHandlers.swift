@@ -88,6 +88,7 @@ extension ServerCore {
             guard target.resource.allowCreateOnUpdate else { throw StatusError.notFound(target.resource, key.name) }
             return try create(request, target: target, user: user)
         }
+        try checkUpdatePreconditions(object, key: key, existing: existing.object)
         let version = object.value(at: ["metadata", "resourceVersion"])?.string ?? ""
         if version.isEmpty && !target.resource.allowUnconditionalUpdate {
             // store.go: a strategy without `AllowUnconditionalUpdate` needs the version it updates from.
@@ -116,7 +117,7 @@ extension ServerCore {
             if target.resource == .namespaces {
                 for other in store.objects.keys where other.namespace == key.name { store.delete(other) }
             }
-            collectDependents(of: existing.object, namespace: key.namespace)
+            collectDependents(of: existing.object, namespace: key.namespace, request: request)
         }
         let uid = existing.object.value(at: ["metadata", "uid"]) ?? .null
         var details = StatusError.details(name: key.name, group: target.resource.group, kind: target.resource.plural)

@@ -6,8 +6,6 @@ import Foundation
 extension ServerCore {
     static let scaleKind = Resource(group: "autoscaling", version: "v1", plural: "scales", singular: "scale", kind: "Scale",
                                     namespaced: true, shortNames: [], tracksGeneration: false, verbs: [])
-    static let scalePatchTypes = ["application/json-patch+json", "application/merge-patch+json",
-                                  "application/strategic-merge-patch+json"]
 
     func scale(_ request: APIRequest, target: ResourceTarget) throws -> APIResponse {
         guard let key = target.key else { throw StatusError.pathNotFound }
@@ -22,10 +20,11 @@ extension ServerCore {
             }
             return try writeScale(try Decoding.object(request.body, as: ServerCore.scaleKind), request: request, key: key, existing: existing)
         case "PATCH":
-            // Server-side apply of a Scale is not served here.
-            guard ServerCore.scalePatchTypes.contains(request.contentType) else {
-                throw StatusError.unsupportedMediaType(request.contentType, supported: ServerCore.scalePatchTypes)
+            guard ServerCore.patchTypes.contains(request.contentType) else {
+                throw StatusError.unsupportedMediaType(request.contentType, supported: ServerCore.patchTypes)
             }
+            try validateOptions(request, apply: request.contentType == ServerCore.applyType)
+            if request.contentType == ServerCore.applyType { return try applyScale(request, key: key, existing: existing) }
             let patch: JSON
             do { patch = try JSON.parse(request.body) } catch { throw StatusError.badRequest("error decoding patch: invalid JSON") }
             let patched: JSON
@@ -62,6 +61,38 @@ extension ServerCore {
         var manager = updateManager(request, key.resource)
         manager.subresource = "scale"
         let managers = Ownership.update(existing.managers, old: existing.object, new: object, by: manager, now: ObjectStore.now())
+        let response = try commit(request, key: key) { store in
+            let (stored, changed) = store.update(key, object: object, managers: managers)
+            return (stored, changed, 200)
+        }
+        var answer = response
+        answer.body = ServerCore.scaleView(of: (try? JSON.parse(response.body)) ?? object).serialized()
+        return answer
+    }
+
+    /// Server-side apply of a Scale: the applier becomes an Apply manager of the Deployment's `.spec.replicas`
+    /// with `subresource: scale` (the ScaleHandler maps the Scale's fields onto the parent's).
+    private func applyScale(_ request: APIRequest, key: ObjectKey, existing: StoredObject) throws -> APIResponse {
+        let scale = try Decoding.object(request.body, as: ServerCore.scaleKind, yaml: true)
+        var applied: JSON = ["metadata": ["name": .string(key.name)]]
+        if let replicas = scale.value(at: ["spec", "replicas"])?.int {
+            if replicas < 0 {
+                throw StatusError.invalid(kind: "Scale", group: "autoscaling", name: key.name,
+                                          [.invalid("spec.replicas", number: replicas, "must be greater than or equal to 0")])
+            }
+            applied.set(["spec", "replicas"], .int(replicas))
+        }
+        let manager = FieldManager(name: request.parameter("fieldManager") ?? "", operation: "Apply",
+                                   apiVersion: key.resource.apiVersion, subresource: "scale")
+        let result = Ownership.apply(live: existing.object, entries: existing.managers, applied: applied, by: manager,
+                                     force: request.parameter("force") == "true", now: ObjectStore.now())
+        let (merged, managers): (JSON, [ManagedEntry])
+        switch result {
+        case .failure(let conflict): throw conflict
+        case .success(let value): (merged, managers) = value
+        }
+        let object = Decoding.normalize(merged, as: key.resource)
+        try validate(object, key.resource, old: existing.object)
         let response = try commit(request, key: key) { store in
             let (stored, changed) = store.update(key, object: object, managers: managers)
             return (stored, changed, 200)

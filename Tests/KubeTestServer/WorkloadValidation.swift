@@ -121,8 +121,8 @@ extension Validation {
         let schedule = object.value(at: ["spec", "schedule"])?.string ?? ""
         if schedule.isEmpty {
             errors.append(.required("spec.schedule"))
-        } else if let problem = CronSchedule.problem(schedule) {
-            errors.append(.invalid("spec.schedule", schedule, problem))
+        } else {
+            errors += CronSchedule.problems(schedule).map { .invalid("spec.schedule", schedule, $0) }
         }
         let policy = object.value(at: ["spec", "concurrencyPolicy"])?.string ?? "Allow"
         if !["Allow", "Forbid", "Replace"].contains(policy) {

@@ -177,3 +177,23 @@ import Testing
         }
     }
 }
+
+/// etcd's request limit: the stored object, managedFields included, must fit 1.5 MiB; a dry run never reaches etcd.
+@Suite struct StoredObjectLimitTests {
+    /// 6,000 keys of 200 characters: 12 KB of values, but each key is stored twice.
+    static let data = Dictionary(uniqueKeysWithValues: (0..<6_000).map { index in
+        (String(format: "k%04d", index) + String(repeating: "x", count: 195), JSON.string("v"))
+    })
+
+    @Test func anObjectOverTheStoredLimitIsRefusedAsEtcdRefusesIt() async throws {
+        try await withServer { server, http in
+            let path = Fixture.configMaps + "/many-code"
+            let dryRun = try await http.apply(path, Fixture.configMap("many-code", data: Self.data), dryRun: true)
+            #expect(dryRun.status == 201)
+            let reply = try await http.apply(path, Fixture.configMap("many-code", data: Self.data))
+            #expect(reply.status == 500)
+            #expect(reply.message == "etcdserver: request is too large")
+            #expect(server.object(.configMaps, namespace: "default", name: "many-code") == nil)
+        }
+    }
+}

@@ -61,6 +61,22 @@ import Testing
         }
     }
 
+    @Test func entriesListAppliersFirstThenUpdatersAndTheControllersStatus() async throws {
+        try await withServer { server, http in
+            _ = try await http.post(Fixture.deployments + "?fieldManager=kubectl-create", Fixture.deployment("hello"))
+            #expect(try await http.apply(path, Fixture.deployment("hello", image: "engine:2"), force: true).status == 200)
+            #expect(await server.waitForRollout(namespace: "default", name: "hello"))
+            let entries = try await http.get(path).json.value(at: ["metadata", "managedFields"])?.array ?? []
+            #expect(entries.first?["manager"] == "pipedreamer")
+            #expect(entries.first?["operation"] == "Apply")
+            #expect(entries.dropFirst().allSatisfy { $0["operation"] == "Update" })
+            let status = try #require(entries.first { $0["subresource"] == "status" })
+            #expect(status["manager"] == "kube-controller-manager")
+            #expect(status.value(at: ["fieldsV1", "f:status", "f:observedGeneration"]) == .object([:]))
+            #expect(status.value(at: ["fieldsV1", "f:status", "f:conditions", #"k:{"type":"Available"}"#, "f:reason"]) == .object([:]))
+        }
+    }
+
     @Test func applyingAnUpdatersValueSharesTheFieldWithoutConflict() async throws {
         try await withServer { _, http in
             _ = try await http.post(Fixture.deployments + "?fieldManager=kube-controller-manager", Fixture.deployment("hello", replicas: 2))

@@ -27,9 +27,13 @@ import Testing
             var second = created
             second.set(["spec", "holderIdentity"], "deploy-b")
             server.injectFault(Fault(method: "PUT", pathPattern: "/apis/coordination.k8s.io/v1/namespaces/*/leases/*", count: 1,
-                                     action: .delay(milliseconds: 400)))
+                                     action: .delay(milliseconds: 3000)))
             async let held = http.put(lease, first)
-            try await Task.sleep(nanoseconds: 100_000_000)
+            // The rule is used up once the first PUT has arrived and is being held.
+            for _ in 0..<300 {
+                if try await http.get("/debug/faults").json["faults"] == [] { break }
+                try await Task.sleep(nanoseconds: 5_000_000)
+            }
             let winner = try await http.put(lease, second)
             let loser = try await held
             #expect(winner.status == 200)

@@ -44,6 +44,27 @@ import Testing
     }
 
     @Test(.enabled(if: Command.which("kubectl") != nil))
+    func kubectlRolloutUndoReturnsToTheFirstReplicaSet() async throws {
+        try await withServer(KubeTestServer.Configuration(rolloutDelayMilliseconds: 5)) { server, http in
+            _ = try await http.apply(Fixture.deployments + "/hello", Fixture.deployment("hello", image: "engine:1"))
+            #expect(await server.waitForRollout(namespace: "default", name: "hello"))
+            let directory = try ExternalClientTests.Directory()
+            _ = try kubectl(server, directory, ["set", "image", "deployment/hello", "engine=engine:2"])
+            #expect(await server.waitForRollout(namespace: "default", name: "hello"))
+            let history = try kubectl(server, directory, ["rollout", "history", "deployment/hello"])
+            #expect(history.stdoutText == "deployment.apps/hello \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n")
+            let undo = try kubectl(server, directory, ["rollout", "undo", "deployment/hello"])
+            #expect(undo.stdoutText == "deployment.apps/hello rolled back\n")
+            #expect(await server.waitForRollout(namespace: "default", name: "hello"))
+            let sets = try await http.get(Fixture.replicaSets).json["items"]?.array ?? []
+            #expect(sets.count == 2)
+            let revisions = sets.compactMap { $0.value(at: ["metadata", "annotations", "deployment.kubernetes.io/revision"])?.string }
+            #expect(revisions.sorted() == ["2", "3"])
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 2)
+        }
+    }
+
+    @Test(.enabled(if: Command.which("kubectl") != nil))
     func kubectlListsADeploymentsReplicaSetsBySelector() async throws {
         try await withServer { server, http in
             _ = try await http.apply(Fixture.deployments + "/hello", Fixture.deployment("hello"))

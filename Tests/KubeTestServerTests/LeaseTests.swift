@@ -35,6 +35,18 @@ import Testing
         }
     }
 
+    @Test func anUpdateOfARecreatedLeaseFailsItsUIDPrecondition() async throws {
+        try await withServer { server, http in
+            let old = try await http.post(Fixture.leases, Fixture.lease("hello-deploy")).json
+            _ = try await http.delete(path)
+            _ = try await http.post(Fixture.leases, Fixture.lease("hello-deploy"))
+            let uid = server.object(.leases, namespace: "default", name: "hello-deploy")?.value(at: ["metadata", "uid"])?.string ?? ""
+            let reply = try await http.put(path, old)
+            #expect(reply.status == 409)
+            #expect(reply.message == "Operation cannot be fulfilled on leases.coordination.k8s.io \"hello-deploy\": StorageError: invalid object, Code: 4, Key: /registry/leases/default/hello-deploy, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: \(old.value(at: ["metadata", "uid"])?.string ?? ""), UID in object meta: \(uid)")
+        }
+    }
+
     @Test func anUpdateWithoutAResourceVersionIsInvalid() async throws {
         try await withServer { _, http in
             _ = try await http.post(Fixture.leases, Fixture.lease("hello-deploy"))
@@ -67,6 +79,17 @@ import Testing
             let reply = try await http.post(Fixture.leases, Fixture.lease("hello-deploy", renewTime: "2026-12-01T20:00:00Z"))
             #expect(reply.status == 400)
             #expect(reply.message == #"Lease in version "v1" cannot be handled as a Lease: parsing time "2026-12-01T20:00:00Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "Z" as ".000000""#)
+        }
+    }
+
+    @Test func aPatchedRenewTimeIsDecodedToo() async throws {
+        try await withServer { _, http in
+            _ = try await http.post(Fixture.leases, Fixture.lease("hello-deploy"))
+            let reply = try await http.strategicPatch(path, ["spec": ["renewTime": "2026-12-01T20:00:00.1234567Z"]])
+            #expect(reply.status == 400)
+            #expect(reply.message == #"Lease in version "v1" cannot be handled as a Lease: parsing time "2026-12-01T20:00:00.1234567Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "7Z" as "Z07:00""#)
+            let renewed = try await http.strategicPatch(path, ["spec": ["renewTime": "2026-12-01T20:00:30.000000+01:00"]])
+            #expect(renewed.status == 200)
         }
     }
 

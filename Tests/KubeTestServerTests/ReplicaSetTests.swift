@@ -137,6 +137,17 @@ import Testing
         }
     }
 
+    @Test func anOrphaningDeleteLeavesTheReplicaSetsWithoutTheirOwner() async throws {
+        try await withServer { server, http in
+            _ = try await http.apply(path, Fixture.deployment("hello"))
+            _ = try await settled(server, http)
+            #expect(try await http.send("DELETE", path, json: ["propagationPolicy": "Orphan"]).status == 200)
+            let left = try await replicaSets(http)
+            #expect(left.count == 1)
+            #expect(left.first?.value(at: ["metadata", "ownerReferences"]) == nil)
+        }
+    }
+
     @Test func listingReplicaSetsHonoursTheLabelSelector() async throws {
         try await withServer { server, http in
             _ = try await http.apply(path, Fixture.deployment("hello"))

@@ -70,6 +70,26 @@ import Testing
         }
     }
 
+    @Test func anApplyToTheScaleConflictsWithTheDeploymentsApplierUnlessForced() async throws {
+        try await withServer { server, http in
+            _ = try await http.apply(path, Fixture.deployment("hello"))
+            let body: JSON = ["apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": ["name": "hello"], "spec": ["replicas": 4]]
+            let refused = try await http.apply(scale, body, manager: "autoscaler")
+            #expect(refused.status == 409)
+            #expect(refused.message == #"Apply failed with 1 conflict: conflict with "pipedreamer": .spec.replicas"#)
+            let forced = try await http.apply(scale, body, manager: "autoscaler", force: true)
+            #expect(forced.status == 200)
+            #expect(forced.json["spec"] == ["replicas": 4])
+            let entries = server.object(.deployments, namespace: "default", name: "hello")?.value(at: ["metadata", "managedFields"])?.array ?? []
+            let autoscaler = entries.first { $0["manager"] == "autoscaler" }
+            #expect(autoscaler?["operation"] == "Apply")
+            #expect(autoscaler?["subresource"] == "scale")
+            #expect(autoscaler?["fieldsV1"] == ["f:spec": ["f:replicas": .object([:])]])
+            let again = try await http.apply(path, Fixture.deployment("hello"))
+            #expect(again.message == #"Apply failed with 1 conflict: conflict with "autoscaler" with subresource "scale": .spec.replicas"#)
+        }
+    }
+
     @Test func negativeReplicasAreInvalid() async throws {
         try await withServer { _, http in
             _ = try await http.apply(path, Fixture.deployment("hello"))

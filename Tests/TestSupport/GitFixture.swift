@@ -28,6 +28,10 @@ public final class GitFixture: @unchecked Sendable {
         env["GIT_COMMITTER_EMAIL"] = "test@example.com"
         env["GIT_AUTHOR_DATE"] = "2026-01-01T00:00:00Z"
         env["GIT_COMMITTER_DATE"] = "2026-01-01T00:00:00Z"
+        // Nothing may wait for a person: merges and commits take their default messages.
+        env["GIT_EDITOR"] = "true"
+        env["GIT_MERGE_AUTOEDIT"] = "no"
+        env["GIT_TERMINAL_PROMPT"] = "0"
         return env
     }
 

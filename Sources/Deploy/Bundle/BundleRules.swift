@@ -14,6 +14,12 @@ public enum BundleRules {
     /// git-lfs pointer files are small; larger files are never pointers.
     static let lfsPointerMaxBytes = 1_024
 
+    /// True for workflow.yaml and everything under nodes/: what ships, or sits where code ships from,
+    /// must be text. Other files in the workflow directory are not shipped and not refused.
+    public static func mustBeText(_ relativePath: String) -> Bool {
+        relativePath == specFileName || relativePath.hasPrefix("nodes/")
+    }
+
     /// True when a path relative to the workflow directory is part of the bundle.
     public static func isBundled(_ relativePath: String) -> Bool {
         if relativePath == specFileName { return true }

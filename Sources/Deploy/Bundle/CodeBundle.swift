@@ -23,6 +23,10 @@ public struct CodeBundle: Sendable {
     public let largest: [FileSize]
     /// Every path (relative to the workflow directory) in the snapshot's workflow directory.
     public let allPaths: Set<String>
+    /// Files under nodes/ that do not ship (relative paths, in path order), for `check`'s note.
+    public let unshippedUnderNodes: [String]
+    /// The objects the API server would store, when the content was loaded.
+    public let storedSize: StoredSize.Estimate?
     public let violations: [Violation]
 
     public var isValid: Bool { violations.isEmpty }
@@ -42,6 +46,7 @@ public struct CodeBundle: Sendable {
         var violations = [Violation]()
         var bundled = [SnapshotEntry]()
         var contentChecked = [SnapshotEntry]()
+        var unshipped = [String]()
         var allPaths = Set<String>()
         for entry in entries {
             let relative = String(entry.path.dropFirst(prefix.count))
@@ -50,6 +55,9 @@ public struct CodeBundle: Sendable {
                 violations.append(violation)
                 continue
             }
+            // Only what ships is held to the text rules: README, docs, diagrams and tests beside
+            // workflow.yaml are neither read nor refused.
+            guard BundleRules.mustBeText(relative) else { continue }
             if isMarkedBinary(entry.path, attributes) {
                 violations.append(binaryViolation(entry.path, because: "marked binary in .gitattributes"))
                 continue
@@ -58,7 +66,12 @@ public struct CodeBundle: Sendable {
                 violations.append(lfsViolation(entry.path))
                 continue
             }
-            if BundleRules.isBundled(relative) { bundled.append(entry) } else { contentChecked.append(entry) }
+            if BundleRules.isBundled(relative) {
+                bundled.append(entry)
+            } else {
+                contentChecked.append(entry)
+                unshipped.append(relative)
+            }
         }
 
         let total = bundled.reduce(0) { $0 + $1.size }
@@ -69,7 +82,8 @@ public struct CodeBundle: Sendable {
             violations.insert(sizeViolation(total: total, limit: limit, largest: largest), at: 0)
         }
 
-        // Files that are not shipped are still checked for binary content, from their first bytes only.
+        // Files under nodes/ that do not ship are still checked for binary content, from their first
+        // bytes only (read in part even when packed), so memory never grows with them.
         for entry in contentChecked {
             let head = try snapshot.prefix(of: entry, maxBytes: BundleRules.binarySniffBytes)
             if let violation = contentViolation(entry, head: head, size: entry.size) { violations.append(violation) }
@@ -106,9 +120,14 @@ public struct CodeBundle: Sendable {
                                         message: "\(joinPath(directory, BundleRules.specFileName)): missing",
                                         fix: "add a workflow.yaml to \(directory.isEmpty ? "the repository root" : directory)"))
         }
+        let storedSize = overLimit ? nil : StoredSize.estimate(files)
+        if let storedSize, !storedSize.fits {
+            violations.insert(storedSizeViolation(storedSize, files: files), at: 0)
+        }
         return CodeBundle(directory: directory, files: files,
                           totalBytes: total, fileCount: bundled.count, limit: limit, largest: Array(largest),
-                          allPaths: allPaths, violations: sortedViolations(violations))
+                          allPaths: allPaths, unshippedUnderNodes: unshipped, storedSize: storedSize,
+                          violations: sortedViolations(violations))
     }
 
     /// Paths relative to the workflow directory of every bundled file.
@@ -116,22 +135,24 @@ public struct CodeBundle: Sendable {
 
     private static func structuralViolation(_ entry: SnapshotEntry, relative: String) -> Violation? {
         let path = entry.path
-        if !entry.pathIsUTF8 {
-            return Violation(.invalidPath, path: path, message: "\(path): file name is not valid UTF-8",
-                             fix: "rename it with `git mv` to a UTF-8 name")
-        }
         if BundleRules.isSecretFile(relative) {
             return Violation(.secret, path: path,
                              message: "\(path): secrets must never be committed (.secrets.yaml, .secrets/ and .env* stay out of git)",
                              fix: "run `git rm --cached \(ShellQuoting.quoted(path))` and add it to .gitignore; deploy reads secrets from the working copy")
         }
+        // Secrets are refused anywhere; the other rules guard only what ships.
+        guard BundleRules.mustBeText(relative) else { return nil }
+        if !entry.pathIsUTF8 {
+            return Violation(.invalidPath, path: path, message: "\(path): file name is not valid UTF-8",
+                             fix: "rename it with `git mv` to a UTF-8 name")
+        }
         switch entry.kind {
         case .symlink:
-            return Violation(.symlink, path: path, message: "\(path): symbolic links are not allowed in a workflow directory",
-                             fix: "replace the link with the file it points to, or move it out of the workflow directory")
+            return Violation(.symlink, path: path, message: "\(path): symbolic links cannot ship; workflow.yaml and files under nodes/ must be regular files",
+                             fix: "replace the link with the file it points to, or move it out of nodes/")
         case .submodule:
-            return Violation(.submodule, path: path, message: "\(path): submodules are not allowed in a workflow directory",
-                             fix: "remove the submodule (`git rm \(ShellQuoting.quoted(path))`) or move it out of the workflow directory")
+            return Violation(.submodule, path: path, message: "\(path): submodules cannot ship; files under nodes/ must be regular files",
+                             fix: "remove the submodule (`git rm \(ShellQuoting.quoted(path))`) or move it out of nodes/")
         case .file, .executable:
             return nil
         }
@@ -152,8 +173,8 @@ public struct CodeBundle: Sendable {
     }
 
     private static func binaryViolation(_ path: String, because reason: String) -> Violation {
-        Violation(.binary, path: path, message: "\(path): binary file (\(reason)); only text files may live in a workflow directory",
-                  fix: "remove it (`git rm --cached \(ShellQuoting.quoted(path))`) or move it out of the workflow directory")
+        Violation(.binary, path: path, message: "\(path): binary file (\(reason)); workflow.yaml and every file under nodes/ must be text",
+                  fix: "remove it (`git rm --cached \(ShellQuoting.quoted(path))`) or move it out of nodes/ (diagrams and docs beside workflow.yaml are fine)")
     }
 
     private static func lfsViolation(_ path: String) -> Violation {
@@ -169,10 +190,26 @@ public struct CodeBundle: Sendable {
                          fix: "shrink or split the largest node files, or move data out of nodes/ (only workflow.yaml and nodes/ ship)")
     }
 
+    private static func storedSizeViolation(_ estimate: StoredSize.Estimate, files: [BundledFile]) -> Violation {
+        let content = files.reduce(0) { $0 + $1.content.utf8.count }
+        let limit = StoredSize.maxObjectBytes
+        let (what, size) = estimate.configMapBytes >= estimate.deploymentBytes
+            ? ("the ConfigMap", estimate.configMapBytes) : ("the Deployment", estimate.deploymentBytes)
+        let fitting = files.count * limit / max(size, 1)
+        let message = "workflow code has too many files: \(files.count) files (\(content) bytes of content) make "
+            + "\(what) about \(size) bytes as etcd stores it, over its \(limit)-byte limit (etcdserver: request is too large)"
+            + "\n  each file's key counts as well as its content (in the ConfigMap's data, again in its managedFields, "
+            + "and in the Deployment's items); at this average, about \(fitting) files fit"
+        return Violation(.tooManyFiles, path: nil, message: message,
+                         fix: "ship fewer files: merge small node files into larger modules, or move files the engine "
+                            + "does not load out of nodes/ (only workflow.yaml and nodes/**/*.ts, .json, .yaml, .yml ship)")
+    }
+
     private static func sortedViolations(_ violations: [Violation]) -> [Violation] {
         // The size report leads; the rest follow in path order, which is stable across runs.
-        let size = violations.filter { $0.kind == .tooLarge }
-        let rest = violations.filter { $0.kind != .tooLarge }.enumerated().sorted { lhs, rhs in
+        let leading: Set<Violation.Kind> = [.tooLarge, .tooManyFiles]
+        let size = violations.filter { leading.contains($0.kind) }
+        let rest = violations.filter { !leading.contains($0.kind) }.enumerated().sorted { lhs, rhs in
             let (l, r) = (lhs.element.path ?? "", rhs.element.path ?? "")
             return l == r ? lhs.offset < rhs.offset : Array(l.utf8).lexicographicallyPrecedes(Array(r.utf8))
         }.map(\.element)

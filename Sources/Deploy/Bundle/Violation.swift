@@ -2,6 +2,8 @@
 public struct Violation: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case tooLarge = "too-large"
+        /// Content fits, but the objects the API server would store do not (too many files).
+        case tooManyFiles = "too-many-files"
         case binary
         case lfsPointer = "lfs-pointer"
         case symlink

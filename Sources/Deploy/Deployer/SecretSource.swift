@@ -78,32 +78,15 @@ public struct SecretSource: Sendable {
             } else {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                data[key] = Array(try encoder.encode(jsonValue(valueNode)))
+                // The one YAML-to-JSON conversion (aliases expanded, YAML types kept); never quotes values.
+                let (value, problems) = YAMLToJSON.convert(valueNode, at: key, showingValues: false)
+                if let problem = problems.first {
+                    throw DeployError("\(shown) line \(problem.line ?? 0): \(problem.field): \(problem.message)")
+                }
+                data[key] = Array(try encoder.encode(value ?? .null))
             }
         }
         return data
-    }
-
-    private static func jsonValue(_ node: Yams.Node) -> JSONValue {
-        switch node {
-        case .scalar(let scalar):
-            // `node.tag` is the resolved tag (plain `5432` is an int); `scalar.tag` stays implicit.
-            switch node.tag.rawValue {
-            case Tag.Name.null.rawValue: return .null
-            case Tag.Name.bool.rawValue: return Bool.construct(from: scalar).map(JSONValue.bool) ?? .string(scalar.string)
-            case Tag.Name.int.rawValue: return Int.construct(from: scalar).map(JSONValue.int) ?? .string(scalar.string)
-            case Tag.Name.float.rawValue: return Double.construct(from: scalar).map(JSONValue.double) ?? .string(scalar.string)
-            default: return .string(scalar.string)
-            }
-        case .mapping(let mapping):
-            var members = [String: JSONValue]()
-            for (key, value) in mapping { members[key.string ?? ""] = jsonValue(value) }
-            return .object(members)
-        case .sequence(let sequence):
-            return .array(sequence.map(jsonValue))
-        case .alias:
-            return .null
-        }
     }
 
     private static func position(of error: YamlError) -> String {

@@ -2,7 +2,8 @@
 public struct ManifestInput: Sendable, Equatable {
     /// The workflow name: the Deployment's and Service's name, prefix of the others.
     public var name: String
-    public var namespace: String
+    /// nil leaves `metadata.namespace` out, for `kubectl apply` to choose.
+    public var namespace: String?
     public var image: String
     /// nil omits `runtimeClassName`.
     public var runtimeClassName: String?
@@ -20,7 +21,7 @@ public struct ManifestInput: Sendable, Equatable {
 
     public init(
         name: String,
-        namespace: String,
+        namespace: String?,
         image: String,
         runtimeClassName: String?,
         commit: String,
@@ -41,7 +42,7 @@ public struct ManifestInput: Sendable, Equatable {
     }
 }
 
-/// One `cron` trigger, its object name already derived (`<name>-cron`, `<name>-cron-<i>`).
+/// One `cron` trigger, its object name already derived by `Manifests.cronJobNames`.
 public struct CronJobInput: Sendable, Equatable {
     public var name: String
     /// The trigger's `name` in workflow.yaml, sent in the request body when set.

@@ -32,9 +32,6 @@ public enum Manifests {
         )
     }
 
-    public static func codeConfigMapName(_ name: String) -> String { "\(name)-code" }
-    public static func secretName(_ name: String) -> String { "\(name)-secrets" }
-
     /// The label selector of every object pipedreamer made for workflow `name`.
     public static func selector(_ name: String) -> String {
         "\(nameLabel)=\(name),\(managedByLabel)=pipedreamer"
@@ -136,7 +133,8 @@ public enum Manifests {
 
     static func cronJob(_ cron: CronJobInput, of input: ManifestInput) -> CronJob {
         let podLabels = labels(input.name).merging([componentLabel: "trigger"]) { $1 }
-        let url = "http://\(input.name).\(input.namespace).svc.cluster.local:\(enginePort)/run"
+        // The Service in the CronJob's own namespace: nothing in the objects names a namespace.
+        let url = "http://\(input.name):\(enginePort)/run"
         let trigger = Container(
             name: "trigger",
             image: triggerImage,

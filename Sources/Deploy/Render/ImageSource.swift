@@ -6,26 +6,33 @@ public struct ResolvedImage: Sendable, Equatable {
     public enum Source: Sendable, Equatable {
         case flag
         case commitFile(path: String)
-        case workingCopyFile(path: String)
         case fallback
     }
 
     public let image: String
     public let source: Source
+    /// Set when the working copy holds a base-image.txt the commit does not: it is not used.
+    public var note: String?
+
+    public init(image: String, source: Source, note: String? = nil) {
+        self.image = image
+        self.source = source
+        self.note = note
+    }
 
     /// A line for the user: `image pipedreamer-engine:1.2 (from .pipedreamer/base-image.txt in commit 1a2b3c)`.
     public func describe(commitLabel: String) -> String {
         switch source {
         case .flag: return "image \(image) (from --image)"
         case .commitFile(let path): return "image \(image) (from \(path) in \(commitLabel))"
-        case .workingCopyFile(let path): return "image \(image) (from \(path) in the working copy; it is not committed)"
         case .fallback: return "image \(image) (default; set --image or commit .pipedreamer/base-image.txt)"
         }
     }
 }
 
 /// The image cascade: `--image` > `.pipedreamer/base-image.txt` in the commit's workflow directory
-/// > the same file in the working copy > `pipedreamer-engine:latest`.
+/// > `pipedreamer-engine:latest`. The working copy is never read for the image (the same tag must
+/// render the same everywhere); one that only the working copy holds is named in a note.
 public enum ImageResolver {
     public static let fallback = "pipedreamer-engine:latest"
     public static let fileName = ".pipedreamer/base-image.txt"
@@ -39,12 +46,12 @@ public enum ImageResolver {
         if let text = try snapshot.text(at: path), let image = firstLine(text) {
             return ResolvedImage(image: try validated(image, from: "\(path) in \(snapshot.label)"), source: .commitFile(path: path))
         }
-        if let workingDirectory,
-           let data = FileManager.default.contents(atPath: "\(workingDirectory)/\(path)"),
-           let image = firstLine(String(decoding: data, as: UTF8.self)) {
-            return ResolvedImage(image: try validated(image, from: "\(path) in the working copy"), source: .workingCopyFile(path: path))
+        var note: String?
+        if let workingDirectory, FileManager.default.fileExists(atPath: "\(workingDirectory)/\(path)") {
+            note = "\(path) is in the working copy but not in \(snapshot.label), so it is not used; "
+                + "commit it, or pass --image"
         }
-        return ResolvedImage(image: fallback, source: .fallback)
+        return ResolvedImage(image: fallback, source: .fallback, note: note)
     }
 
     /// The first line that is neither blank nor a `#` comment, trimmed.

@@ -15,6 +15,11 @@ public struct RenderOptions: Sendable {
     /// RuntimeClass for the pods; empty disables it.
     public var runtimeClass = "gvisor"
     public var limit = BundleRules.defaultMaxBytes
+    /// Unknown keys in workflow.yaml are errors, not warnings (`--strict`, git config pipedreamer.strict).
+    public var strict = false
+    /// When neither `-n` nor `deployment.namespace` names a namespace, print objects without one,
+    /// so `kubectl apply` places them where deploy would (`render`; deploy always knows its namespace).
+    public var omitsUnsetNamespace = false
     public var codeConfigMap: CodeConfigMapMode = .shared
 
     public init() {}
@@ -29,7 +34,13 @@ public struct Rendered: Sendable {
     public let spec: WorkflowSpec
     public let bundle: CodeBundle
     public let image: ResolvedImage
+    /// The namespace deploy works in (`default` when nothing names one); the objects carry it unless
+    /// `omitsUnsetNamespace` left it out.
     public let namespace: String
+    /// Unknown keys in workflow.yaml (empty when strict: they are errors then).
+    public let warnings: [SpecError]
+    /// Things the user should know that change nothing (an uncommitted base-image.txt).
+    public let notes: [String]
     /// The RuntimeClass of the pods, nil when disabled.
     public let runtimeClass: String?
     public let objects: [KubeObject]
@@ -50,7 +61,8 @@ public enum Renderer {
         let all = try WorkflowLocator.discover(in: snapshot)
         let directory = try WorkflowLocator.select(in: snapshot, requested: options.workflow,
                                                    currentDirectory: options.currentDirectory)
-        let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all, limit: options.limit)
+        let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all, limit: options.limit,
+                                          strict: options.strict)
         guard check.isValid, let spec = check.spec else {
             throw WorkflowRejected(check: check, label: snapshot.label)
         }
@@ -67,12 +79,14 @@ public enum Renderer {
             CronJobInput(name: name, triggerName: trigger.name, schedule: trigger.schedule ?? "")
         }
         let code = try CodeCommit.find(repository: repository, commit: commit, directory: directory)
-        var input = ManifestInput(name: spec.name, namespace: namespace, image: image.image,
-                                  runtimeClassName: runtimeClass, commit: commit.oid.hex, codeCommit: code.oid.hex,
-                                  files: check.bundle.files, cronJobs: cronJobs, secretData: nil)
+        let named = options.namespace != nil || spec.namespace != nil || options.contextNamespace != nil
+        var input = ManifestInput(name: spec.name, namespace: named || !options.omitsUnsetNamespace ? namespace : nil,
+                                  image: image.image, runtimeClassName: runtimeClass, commit: commit.oid.hex,
+                                  codeCommit: code.oid.hex, files: check.bundle.files, cronJobs: cronJobs, secretData: nil)
         input.codeConfigMap = options.codeConfigMap
         return Rendered(commit: commit, codeCommit: code, directory: directory, spec: spec, bundle: check.bundle, image: image,
-                        namespace: namespace, runtimeClass: runtimeClass, objects: Manifests.build(input))
+                        namespace: namespace, warnings: check.warnings, notes: image.note.map { [$0] } ?? [],
+                        runtimeClass: runtimeClass, objects: Manifests.build(input))
     }
 }
 

@@ -7,40 +7,61 @@ public struct WorkflowCheck: Sendable {
     public let bundle: CodeBundle
     /// The parsed spec, when workflow.yaml parsed and validated.
     public let spec: WorkflowSpec?
-    /// Bundle violations first, then spec errors.
+    /// Bundle violations first, then spec errors (and, when strict, the spec's warnings).
     public let violations: [Violation]
+    /// Unknown keys in workflow.yaml, when not strict: printed on standard error, never failing.
+    public let warnings: [SpecError]
 
     public var isValid: Bool { violations.isEmpty }
 
+    /// `note: …` lines for `check`: the files under nodes/ that do not ship.
+    public var notes: [String] {
+        guard !bundle.unshippedUnderNodes.isEmpty else { return [] }
+        let shown = bundle.unshippedUnderNodes.prefix(10).joined(separator: ", ")
+        let more = bundle.unshippedUnderNodes.count > 10 ? " and \(bundle.unshippedUnderNodes.count - 10) more" : ""
+        return ["\(bundle.unshippedUnderNodes.count) file\(bundle.unshippedUnderNodes.count == 1 ? "" : "s") under nodes/ "
+            + "not shipped (only .ts, .json, .yaml and .yml ship): \(shown)\(more)"]
+    }
+
     /// Checks the workflow in `directory` of `snapshot`; `all` lists every workflow directory of the
-    /// snapshot, so nested workflows are left out of this one's bundle.
+    /// snapshot, so nested workflows are left out of this one's bundle. `strict` makes warnings errors.
     public static func run(snapshot: Snapshot, directory: String, all: [String],
-                           limit: Int = BundleRules.defaultMaxBytes) throws -> WorkflowCheck {
+                           limit: Int = BundleRules.defaultMaxBytes, strict: Bool = false) throws -> WorkflowCheck {
         let bundle = try CodeBundle.build(from: snapshot, directory: directory, limit: limit,
                                           excluding: WorkflowLocator.nested(in: all, under: directory))
         var violations = bundle.violations
+        var warnings: [SpecError] = []
         var spec: WorkflowSpec?
         let specPath = joinPath(directory, BundleRules.specFileName)
         if let entry = try snapshot.entry(at: specPath), bundle.allPaths.contains(BundleRules.specFileName),
            !bundle.violations.contains(where: { $0.path == specPath }) {
             let bytes = try snapshot.contents(of: entry)
             if let text = String(validating: bytes, as: UTF8.self) {
-                do {
-                    let parsed = try WorkflowSpec.parse(text, file: specPath)
+                let reading = WorkflowSpec.read(text, file: specPath)
+                violations += reading.errors.map(specViolation)
+                if strict {
+                    violations += reading.warnings.map(strictViolation)
+                } else {
+                    warnings = reading.warnings
+                }
+                if let parsed = reading.spec {
                     let pathErrors = parsed.checkNodePaths(allPaths: bundle.allPaths,
                                                            bundledPaths: Set(bundle.allPaths.filter(BundleRules.isBundled)),
                                                            file: specPath)
                     violations += pathErrors.map(specViolation)
-                    if pathErrors.isEmpty { spec = parsed }
-                } catch {
-                    violations += error.errors.map(specViolation)
+                    if pathErrors.isEmpty && (!strict || reading.warnings.isEmpty) { spec = parsed }
                 }
             }
         }
-        return WorkflowCheck(directory: directory, bundle: bundle, spec: spec, violations: violations)
+        return WorkflowCheck(directory: directory, bundle: bundle, spec: spec, violations: violations, warnings: warnings)
     }
 
     private static func specViolation(_ error: SpecError) -> Violation {
         Violation(.spec, path: error.file, message: error.description, fix: "edit \(error.file) and fix \(error.field)")
+    }
+
+    private static func strictViolation(_ warning: SpecError) -> Violation {
+        Violation(.spec, path: warning.file, message: warning.description,
+                  fix: "edit \(warning.file) and fix or remove \(warning.field) (strict mode refuses unknown keys)")
     }
 }

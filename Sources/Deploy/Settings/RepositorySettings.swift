@@ -5,17 +5,21 @@ import GitShim
 public struct RepositorySettings: Sendable, Equatable {
     public static let maxCodeBytesKey = "pipedreamer.maxCodeBytes"
     public static let deployRefsKey = "pipedreamer.deployRefs"
+    public static let strictKey = "pipedreamer.strict"
 
     /// The bundle size limit: `pipedreamer.maxCodeBytes`, default 921600, never above 1048576.
     public var maxCodeBytes: Int
     /// Reference patterns whose pushes the post-receive hook deploys; empty deploys nothing.
     public var deployRefs: [String]
+    /// `pipedreamer.strict`: warnings (unknown keys in workflow.yaml) are errors; default false.
+    public var strict: Bool
     /// `pipedreamer.codeConfigMap`: shared (the default) or per-commit.
     public var codeConfigMap: CodeConfigMapMode = .shared
 
-    public init(maxCodeBytes: Int = BundleRules.defaultMaxBytes, deployRefs: [String] = []) {
+    public init(maxCodeBytes: Int = BundleRules.defaultMaxBytes, deployRefs: [String] = [], strict: Bool = false) {
         self.maxCodeBytes = maxCodeBytes
         self.deployRefs = deployRefs
+        self.strict = strict
     }
 
     /// Reads the configuration of `repository` (local, global and system files, as git layers them).
@@ -26,10 +30,20 @@ public struct RepositorySettings: Sendable, Equatable {
         if let text = try config.string(deployRefsKey) {
             result.deployRefs = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         }
+        if let text = try config.string(strictKey) { result.strict = try parseBool(text) }
         if let text = try config.string(CodeConfigMapMode.configKey) {
             result.codeConfigMap = try CodeConfigMapMode.parse(text, source: "git config \(CodeConfigMapMode.configKey)")
         }
         return result
+    }
+
+    /// A boolean as git reads one: true/yes/on/1 (or an empty value), false/no/off/0, any case.
+    public static func parseBool(_ text: String) throws -> Bool {
+        switch text.trimmingSpaces.lowercased() {
+        case "", "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw DeployError("git config \(strictKey) is '\(text)': give true or false (git config \(strictKey) true)")
+        }
     }
 
     /// A byte count as git writes integers (`921600`, `900k`, `1m`), within 1...1048576.

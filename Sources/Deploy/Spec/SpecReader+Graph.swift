@@ -38,31 +38,46 @@ extension SpecReader {
             } else {
                 fail(field, line: entry.line, "invalid node id: use letters, digits, '_' and '-', starting with a letter or '_'")
             }
-            guard let path = readNodePath(entry.value, at: field), idIsValid else { continue }
-            table.valid.append(Node(id: entry.key, path: path, line: entry.line))
+            guard var node = readNode(entry.value, at: field), idIsValid else { continue }
+            node.id = entry.key
+            node.line = entry.line
+            table.valid.append(node)
         }
         return table
     }
 
-    /// A node is `id: path` or `id: {path: path}`.
-    private mutating func readNodePath(_ node: Yams.Node, at field: String) -> String? {
+    static let nodeKeys = ["capabilities", "description", "path"]
+
+    /// A node is `id: path` or `id: {path: path, description: ..., capabilities: {...}}`; nil after an error.
+    private mutating func readNode(_ node: Yams.Node, at field: String) -> Node? {
         switch node {
         case .mapping(let mapping):
-            var path: String?
+            var result = Node(id: "", path: "")
+            var valid = true
             var sawPath = false
             for entry in entries(of: mapping, at: field) {
                 let keyField = "\(field).\(entry.key)"
-                guard entry.key == "path" else {
-                    fail(keyField, line: entry.line, "unknown key; known keys are path")
-                    continue
+                switch entry.key {
+                case "path":
+                    sawPath = true
+                    let path = requiredString(entry.value, at: keyField)
+                        .flatMap { checkedNodePath($0, at: keyField, line: entry.value.mark?.line) }
+                    if let path { result.path = path } else { valid = false }
+                case "description":
+                    if entry.value.isNull { continue }
+                    if let text = string(entry.value, at: keyField) { result.description = text } else { valid = false }
+                case "capabilities":
+                    if entry.value.isNull { continue }
+                    if let map = scalarMap(entry.value, at: keyField) { result.capabilities = map } else { valid = false }
+                default:
+                    warnUnknown(entry, at: field, known: Self.nodeKeys)
                 }
-                sawPath = true
-                path = requiredString(entry.value, at: keyField).flatMap { checkedNodePath($0, at: keyField, line: entry.value.mark?.line) }
             }
             if !sawPath { fail("\(field).path", line: node.mark?.line, "required: the node's file, such as nodes/fetch.ts") }
-            return path
+            return valid && sawPath ? result : nil
         case .scalar where node.tagName == .str:
             return string(node, at: field).flatMap { checkedNodePath($0, at: field, line: node.mark?.line) }
+                .map { Node(id: "", path: $0) }
         default:
             fail(field, line: node.mark?.line, node.isNull
                 ? "must not be empty: give the node's file, such as nodes/fetch.ts"
@@ -122,8 +137,7 @@ extension SpecReader {
         for entry in entries(of: mapping, at: field) {
             let keyField = "\(field).\(entry.key)"
             guard entry.key == "from" || entry.key == "to" else {
-                fail(keyField, line: entry.line, "unknown key; known keys are from, to")
-                valid = false
+                warnUnknown(entry, at: field, known: ["from", "to"])
                 continue
             }
             guard let id = requiredString(entry.value, at: keyField) else { valid = false; continue }

@@ -1,9 +1,20 @@
 import Yams
 
+/// A cron trigger as far as its CronJob's name needs: read from the raw YAML, so a trigger with a
+/// bad schedule still counts and both problems are reported together.
+struct CronTriggerName {
+    let index: Int
+    let name: String?
+    let line: Int?
+}
+
 extension SpecReader {
-    /// The keys a trigger may have, and which kind each type-specific key belongs to.
-    private static let triggerKeys = ["name", "path", "schedule", "subject", "type"]
-    private static let keyOwners: [String: Trigger.Kind] = ["schedule": .cron, "path": .webhook, "subject": .queue]
+    static let triggerKeys = ["actions", "event", "name", "path", "provider", "schedule", "subject", "type"]
+    /// Which kind each type-specific key belongs to.
+    private static let keyOwners: [String: Trigger.Kind] = [
+        "schedule": .cron, "path": .webhook, "provider": .webhook, "event": .webhook, "actions": .webhook,
+        "subject": .queue,
+    ]
     private static let kinds = Trigger.Kind.allCases.map(\.rawValue).joined(separator: ", ")
 
     mutating func readTriggers(_ node: Yams.Node) -> [Trigger] {
@@ -63,22 +74,16 @@ extension SpecReader {
                     continue
                 }
                 trigger.name = name
-            case "schedule", "path", "subject":
-                let owner = Self.keyOwners[entry.key]!
+            case let key where Self.keyOwners[key] != nil:
+                let owner = Self.keyOwners[key]!
                 if let kind, kind != owner {
-                    fail(keyField, line: entry.line, "only \(owner.rawValue) triggers take a \(entry.key); this one is \(kind.rawValue)")
+                    fail(keyField, line: entry.line, "only \(owner.rawValue) triggers take a \(key); this one is \(kind.rawValue)")
                     valid = false
                     continue
                 }
-                guard let value = readTriggerValue(entry, at: keyField) else { valid = false; continue }
-                switch owner {
-                case .cron: trigger.schedule = value
-                case .webhook: trigger.path = value
-                default: trigger.subject = value
-                }
+                if !readTriggerValue(entry, at: keyField, into: &trigger) { valid = false }
             default:
-                fail(keyField, line: entry.line, "unknown key; known keys are \(Self.triggerKeys.joined(separator: ", "))")
-                valid = false
+                warnUnknown(entry, at: field, known: Self.triggerKeys)
             }
         }
 
@@ -88,55 +93,100 @@ extension SpecReader {
             return nil
         }
         guard let kind else { return nil }
-        for (key, owner) in Self.keyOwners.sorted(by: { $0.key < $1.key }) where owner == kind && !keys.contains(key) {
-            fail("\(field).\(key)", line: line, "required for \(kind.rawValue) triggers")
-            valid = false
-        }
-        return valid ? (trigger, nameLine) : nil
+        let complete = checkRequiredKeys(keys, of: kind, at: field, line: line)
+        return valid && complete ? (trigger, nameLine) : nil
     }
 
-    /// A schedule, webhook path or queue subject, checked for its kind.
-    private mutating func readTriggerValue(_ entry: Entry, at field: String) -> String? {
-        guard let value = requiredString(entry.value, at: field) else { return nil }
+    /// What each kind needs: a schedule, a subject, a webhook path or provider; false after reporting.
+    private mutating func checkRequiredKeys(_ keys: Set<String>, of kind: Trigger.Kind, at field: String, line: Int?) -> Bool {
+        switch kind {
+        case .cron where !keys.contains("schedule"):
+            fail("\(field).schedule", line: line, "required for cron triggers")
+        case .queue where !keys.contains("subject"):
+            fail("\(field).subject", line: line, "required for queue triggers")
+        case .webhook where !keys.contains("path") && !keys.contains("provider"):
+            fail("\(field).path", line: line, "required for webhook triggers: a path such as /hooks/orders, or a provider")
+        default:
+            return true
+        }
+        return false
+    }
+
+    /// One type-specific value, checked for its kind; false after reporting a problem.
+    private mutating func readTriggerValue(_ entry: Entry, at field: String, into trigger: inout Trigger) -> Bool {
+        if entry.key == "actions" {
+            guard let actions = stringList(entry.value, at: field) else { return false }
+            trigger.actions = actions
+            return true
+        }
+        guard let value = requiredString(entry.value, at: field) else { return false }
         let line = entry.value.mark?.line
         switch entry.key {
         case "schedule":
             if let problem = CronSchedule.problem(in: value) {
                 fail(field, line: line, "'\(value)' is not a valid schedule: \(problem)")
-                return nil
+                return false
             }
+            trigger.schedule = value
         case "path":
             if !value.hasPrefix("/") {
                 fail(field, line: line, "'\(value)' must start with '/'")
-                return nil
+                return false
             }
+            trigger.path = value
         default:
             if value.allSatisfy(\.isWhitespace) {
                 fail(field, line: line, "must not be empty")
-                return nil
+                return false
+            }
+            switch entry.key {
+            case "provider": trigger.provider = value
+            case "event": trigger.event = value
+            default: trigger.subject = value
             }
         }
-        return value
+        return true
     }
 
-    /// Each object named after the workflow must fit its kind's name limit; only CronJob names
-    /// depend on another field (how many cron triggers there are).
-    mutating func checkDerivedNameLengths(name: (value: String, line: Int?)?, cronCount: Int) {
-        guard let name else { return }
-        let limit = WorkflowSpec.maxCronJobNameLength
-        // Names grow with the index, so the last is the longest.
-        guard let longest = WorkflowSpec.cronJobNames(name: name.value, cronTriggerCount: cronCount).last,
-            longest.count > limit
-        else { return }
-        let allowed = name.value.count - (longest.count - limit)
-        fail("name", line: name.line, "too long: the CronJob name '\(longest)' would be \(longest.count) characters "
-            + "(at most \(limit)); with \(cronCount) cron trigger\(cronCount == 1 ? "" : "s") the name can have at most \(allowed)")
+    /// Each CronJob name must fit the API server's 52 characters; the error names the trigger whose
+    /// CronJob is too long (or the workflow's name, when the name alone is what makes it so).
+    mutating func checkCronJobNames(name: (value: String, line: Int?)?, cronTriggers: [CronTriggerName]) {
+        guard let name, !cronTriggers.isEmpty else { return }
+        let limit = Manifests.maxCronJobNameLength
+        let names = Manifests.cronJobNames(name.value, triggerNames: cronTriggers.map(\.name))
+        var firstIndexByName: [String: Int] = [:]
+        for (trigger, jobName) in zip(cronTriggers, names) {
+            let field = "triggers[\(trigger.index)]"
+            if let first = firstIndexByName[jobName] {
+                fail(trigger.name == nil ? field : "\(field).name", line: trigger.line,
+                     "the CronJob name '\(jobName)' is also that of triggers[\(first)]; rename one of the triggers")
+                continue
+            }
+            firstIndexByName[jobName] = trigger.index
+            guard jobName.count > limit else { continue }
+            let over = jobName.count - limit
+            if cronTriggers.count == 1 {
+                fail("name", line: name.line, "too long: the CronJob name '\(jobName)' would be \(jobName.count) characters "
+                    + "(at most \(limit)); with a cron trigger the name can have at most \(name.value.count - over)")
+            } else if let triggerName = trigger.name {
+                fail("\(field).name", line: trigger.line, "too long: the CronJob name '\(jobName)' would be \(jobName.count) "
+                    + "characters (at most \(limit)); shorten the trigger name '\(triggerName)' by \(over), or the workflow name")
+            } else {
+                fail("name", line: name.line, "too long: the CronJob name '\(jobName)' of \(field) would be \(jobName.count) "
+                    + "characters (at most \(limit)); the name can have at most \(name.value.count - over)")
+            }
+        }
     }
 
-    /// Cron triggers by their `type` alone, so a trigger with a bad schedule still counts
-    /// towards the CronJob names and both problems are reported together.
-    static func cronTriggerCount(in node: Yams.Node) -> Int {
-        guard case .sequence(let sequence) = node else { return 0 }
-        return sequence.filter { $0.mapping?["type"]?.scalar?.string == Trigger.Kind.cron.rawValue }.count
+    /// The cron triggers by their `type` alone, with their name when it is a valid one.
+    static func cronTriggers(in node: Yams.Node) -> [CronTriggerName] {
+        guard case .sequence(let sequence) = node else { return [] }
+        return sequence.enumerated().compactMap { index, item in
+            guard item.mapping?["type"]?.scalar?.string == Trigger.Kind.cron.rawValue else { return nil }
+            let nameNode = item.mapping?["name"]
+            let name = nameNode?.scalar?.string
+            let valid = name.map(SpecNames.isKebabCase) == true && nameNode?.tagName == .str
+            return CronTriggerName(index: index, name: valid ? name : nil, line: valid ? nameNode?.mark?.line : item.mark?.line)
+        }
     }
 }

@@ -5,10 +5,16 @@ import KubeClient
 /// Walks a workflow.yaml once in document order, collecting every problem rather than stopping
 /// at the first, then runs the checks that span several fields.
 struct SpecReader {
-    static let topLevelKeys = ["config", "deployment", "description", "edges", "name", "nodes", "triggers", "version"]
+    /// The engine's documented top-level fields.
+    static let topLevelKeys = [
+        "config", "contract", "deployment", "description", "edges", "metadata", "name", "nodes", "sidecars",
+        "triggers", "version",
+    ]
 
     let file: String
     private(set) var errors: [SpecError] = []
+    /// Keys nobody knows: the engine ignores them, so they only warn (unless the check is strict).
+    private(set) var warnings: [SpecError] = []
 
     init(file: String) {
         self.file = file
@@ -42,13 +48,15 @@ struct SpecReader {
             case "description": parts.description = value.isNull ? nil : string(value, at: "description")
             case "triggers":
                 parts.triggers = readTriggers(value)
-                parts.cronTriggerCount = Self.cronTriggerCount(in: value)
+                parts.cronTriggers = Self.cronTriggers(in: value)
             case "nodes": parts.nodes = readNodes(value)
             case "edges": parts.edges = readEdges(value)
             case "config": parts.config = json(value, at: "config")
             case "deployment": parts.namespace = readDeployment(value)
-            default:
-                fail(entry.key, line: entry.line, "unknown key; known keys are \(Self.topLevelKeys.joined(separator: ", "))")
+            case "metadata": readMetadata(value)
+            case "contract": readContract(value)
+            case "sidecars": readSidecars(value)
+            default: warnUnknown(entry, at: "", known: Self.topLevelKeys)
             }
         }
         for (key, hint) in [
@@ -59,7 +67,7 @@ struct SpecReader {
             fail(key, line: nil, "required: \(hint)")
         }
 
-        checkDerivedNameLengths(name: parts.name, cronCount: parts.cronTriggerCount)
+        checkCronJobNames(name: parts.name, cronTriggers: parts.cronTriggers)
         checkEdgeEnds(parts.edges, nodes: parts.nodes)
         checkCycles(parts.edges, nodes: parts.nodes)
 
@@ -83,7 +91,7 @@ struct SpecReader {
         var version: String?
         var description: String?
         var triggers: [Trigger] = []
-        var cronTriggerCount = 0
+        var cronTriggers: [CronTriggerName] = []
         var nodes = NodeTable()
         var edges: [LocatedEdge] = []
         var config: JSONValue?
@@ -104,9 +112,9 @@ struct SpecReader {
             fail("name", line: line, "'\(name)' must start with a letter: it is also the Service name (a DNS-1035 label)")
             return nil
         }
-        guard name.count <= WorkflowSpec.maxServiceNameLength else {
+        guard name.count <= Manifests.maxServiceNameLength else {
             fail("name", line: line, "too long: the Service name '\(name)' would be \(name.count) characters "
-                + "(at most \(WorkflowSpec.maxServiceNameLength))")
+                + "(at most \(Manifests.maxServiceNameLength))")
             return nil
         }
         return (name, line)
@@ -142,7 +150,7 @@ struct SpecReader {
         for entry in entries(of: mapping, at: "deployment") {
             let field = "deployment.\(entry.key)"
             guard entry.key == "namespace" else {
-                fail(field, line: entry.line, "unknown key; known keys are namespace")
+                warnUnknown(entry, at: "deployment", known: ["namespace"])
                 continue
             }
             guard let value = requiredString(entry.value, at: field) else { continue }
@@ -162,7 +170,18 @@ struct SpecReader {
     // MARK: - Helpers
 
     mutating func fail(_ field: String, line: Int?, _ message: String) {
-        errors.append(SpecError(file: file, field: field, line: line, message: message))
+        record(SpecError(file: file, field: field, line: line, message: message))
+    }
+
+    mutating func record(_ error: SpecError) {
+        errors.append(error)
+    }
+
+    /// A key the engine's schema does not have: a warning, with the known key it is likely a typo of.
+    mutating func warnUnknown(_ entry: Entry, at parent: String, known: [String]) {
+        let message = KeySuggestion.closest(to: entry.key, among: known).map { "unknown key; did you mean \($0)?" }
+            ?? "unknown key; known keys are \(known.joined(separator: ", "))"
+        warnings.append(SpecError(file: file, field: join(parent, entry.key), line: entry.line, message: message))
     }
 
     struct Entry {
@@ -231,45 +250,5 @@ struct SpecReader {
             default: return "'\(scalar.string)'"
             }
         }
-    }
-
-    private mutating func reportYAMLError(_ error: any Error) {
-        guard let error = error as? YamlError else {
-            fail("", line: nil, "cannot read YAML: \(error)")
-            return
-        }
-        func located(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) {
-            var message = "invalid YAML: \(problem)"
-            if let context {
-                let place = "\(context.text) at line \(context.mark.line), column \(context.mark.column)"
-                // libyaml's problems read either alone or as the end of the context's sentence.
-                message = problem.hasPrefix("but ")
-                    ? "invalid YAML: \(place), \(problem)"
-                    : "invalid YAML: \(problem) (\(place))"
-            }
-            errors.append(SpecError(file: file, field: "", line: mark.line, column: mark.column, message: message))
-        }
-        switch error {
-        case let .scanner(context, problem, mark, _): located(context, problem, mark)
-        case let .parser(context, problem, mark, _): located(context, problem, mark)
-        case let .composer(context, problem, mark, _): located(context, problem, mark)
-        case let .duplicatedKeysInMapping(duplicates, context):
-            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            errors.append(SpecError(
-                file: file, field: "", line: context.mark.line, column: context.mark.column,
-                message: "duplicate key \(keys): a key may appear only once in a mapping (this is its first use)"))
-        default:
-            fail("", line: nil, "invalid YAML: \(error)")
-        }
-    }
-}
-
-extension Yams.Node {
-    /// The resolved YAML type (`tag:yaml.org,2002:str`, …).
-    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
-
-    var isNull: Bool {
-        if case .scalar = self { return tagName == .null }
-        return false
     }
 }

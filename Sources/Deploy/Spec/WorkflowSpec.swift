@@ -35,45 +35,38 @@ public struct WorkflowSpec: Sendable, Equatable {
         self.namespace = namespace
     }
 
-    /// Parses and validates a workflow.yaml, reporting every problem at once.
-    /// `file` is how errors name the file (`workflow.yaml`, or its path in the repository).
+    /// Parses and validates a workflow.yaml, reporting every problem at once; warnings are dropped
+    /// (see `read` for them). `file` is how errors name the file (`workflow.yaml`, or its repository path).
     public static func parse(_ text: String, file: String) throws(SpecErrors) -> WorkflowSpec {
-        var reader = SpecReader(file: file)
-        let spec = reader.read(text)
-        guard let spec, reader.errors.isEmpty else { throw SpecErrors(reader.errors) }
+        let reading = read(text, file: file)
+        guard let spec = reading.spec, reading.errors.isEmpty else { throw SpecErrors(reading.errors) }
         return spec
     }
+
+    /// Parses and validates a workflow.yaml: the spec when there are no errors, and every error and
+    /// warning (unknown keys), each in a stable order.
+    public static func read(_ text: String, file: String) -> SpecReading {
+        var reader = SpecReader(file: file)
+        let spec = reader.read(text)
+        return SpecReading(spec: reader.errors.isEmpty ? spec : nil, errors: reader.errors, warnings: reader.warnings)
+    }
+}
+
+/// What reading a workflow.yaml found.
+public struct SpecReading: Sendable, Equatable {
+    /// Nil when there are errors.
+    public var spec: WorkflowSpec?
+    public var errors: [SpecError]
+    /// Keys the engine's schema does not have; errors only under `--strict`.
+    public var warnings: [SpecError]
 }
 
 // MARK: - Derived object names
 
 extension WorkflowSpec {
-    /// CronJob names are capped below the 63 of other names: the controller appends an
-    /// 11-character suffix to name each Job.
-    public static let maxCronJobNameLength = 52
-    /// Services are DNS-1035 labels.
-    public static let maxServiceNameLength = 63
-
-    /// The ConfigMap holding the code bundle.
-    public var codeConfigMapName: String { "\(name)-code" }
-    /// The Secret built from the working copy's `.secrets/` or `.secrets.yaml`.
-    public var secretName: String { "\(name)-secrets" }
-    /// The Deployment and the Service share the workflow's name.
-    public var deploymentName: String { name }
-    public var serviceName: String { name }
-
-    /// One CronJob per `cron` trigger, in trigger order.
+    /// One CronJob per `cron` trigger, in trigger order (named by `Manifests`).
     public var cronJobNames: [String] {
-        Self.cronJobNames(name: name, cronTriggerCount: triggers.filter { $0.kind == .cron }.count)
-    }
-
-    /// `<name>-cron` for a single cron trigger, `<name>-cron-1`, `<name>-cron-2`, … for several.
-    public static func cronJobNames(name: String, cronTriggerCount: Int) -> [String] {
-        switch cronTriggerCount {
-        case 0: []
-        case 1: ["\(name)-cron"]
-        default: (1...cronTriggerCount).map { "\(name)-cron-\($0)" }
-        }
+        Manifests.cronJobNames(name, triggerNames: triggers.filter { $0.kind == .cron }.map(\.name))
     }
 }
 
@@ -90,8 +83,13 @@ public struct Trigger: Sendable, Equatable {
     public var name: String?
     /// Cron triggers only: five fields or a macro such as `@daily`.
     public var schedule: String?
-    /// Webhook triggers only; starts with `/`.
+    /// Webhook triggers only; starts with `/`. A webhook has a path, a provider, or both.
     public var path: String?
+    /// Webhook triggers only: the service that calls it (`github`, `stripe`), with the `event` and
+    /// `actions` it sends; the engine routes them, pipedreamer passes them through.
+    public var provider: String?
+    public var event: String?
+    public var actions: [String]?
     /// Queue triggers only.
     public var subject: String?
     /// Line of the trigger in workflow.yaml, when parsed from one.
@@ -102,6 +100,9 @@ public struct Trigger: Sendable, Equatable {
         name: String? = nil,
         schedule: String? = nil,
         path: String? = nil,
+        provider: String? = nil,
+        event: String? = nil,
+        actions: [String]? = nil,
         subject: String? = nil,
         line: Int? = nil
     ) {
@@ -109,6 +110,9 @@ public struct Trigger: Sendable, Equatable {
         self.name = name
         self.schedule = schedule
         self.path = path
+        self.provider = provider
+        self.event = event
+        self.actions = actions
         self.subject = subject
         self.line = line
     }
@@ -119,12 +123,18 @@ public struct Node: Sendable, Equatable {
     public var id: String
     /// Relative to the workflow directory, as written (`nodes/fetch.ts`).
     public var path: String
+    public var description: String?
+    /// What the engine grants the node (`network: outbound`); scalar values, as written.
+    public var capabilities: [String: String]?
     /// Line of the node's id in workflow.yaml, when parsed from one.
     public var line: Int?
 
-    public init(id: String, path: String, line: Int? = nil) {
+    public init(id: String, path: String, description: String? = nil, capabilities: [String: String]? = nil,
+                line: Int? = nil) {
         self.id = id
         self.path = path
+        self.description = description
+        self.capabilities = capabilities
         self.line = line
     }
 }
