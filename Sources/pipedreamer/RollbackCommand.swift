@@ -13,8 +13,10 @@ struct RollbackCommand: AsyncParsableCommand {
         before the live one that rolled out and differs from it (code commit or image). The version \
         is re-rendered from the repository at its deployed commit, with its recorded image and code \
         ConfigMap mode, and deployed exactly as `pipedreamer deploy` would: the same checks, output, \
-        rollout wait and exit status. Without a repository that has the commit, it fails naming \
-        the commit and where to run it.
+        rollout wait and exit status. Without a repository that has the commit, a per-commit \
+        version whose ConfigMap and ReplicaSet are still in the cluster is restored from them (the \
+        Deployment's pod template is set back to the ReplicaSet's; Service and CronJobs stay as \
+        they are); otherwise it fails naming the commit and where to run it.
         """
     )
 
@@ -59,12 +61,40 @@ struct RollbackCommand: AsyncParsableCommand {
             }
         }
         let target = try choose(entries, live: DeployHistory.live(entries, deployment: deployment), workflow: workflow)
+        if !hasCommit(target, workflow), try await rollBackInCluster(target, workflow: workflow, connection: connection) { return }
         guard let oid = Oid(hex: target.commit), workflow.repository?.contains(oid) == true else {
             throw ValidationFailure("rolling back \(workflow.name) to revision \(target.revision) re-renders commit \(target.commit), which is not in \(workflow.repository == nil ? "a repository here" : "this repository"): run `pipedreamer rollback \(workflow.name) --to-revision \(target.revision) -n \(workflow.namespace)` inside a clone of the workflow's repository that has it (`git fetch` it first)")
         }
         let mode: CodeConfigMapMode = target.codeConfigMap == Manifests.codeConfigMapName(workflow.name) ? .shared : .perCommit
         print("rolling back \(workflow.name) to revision \(target.revision) (commit \(target.commit), image \(target.image))")
         try await deploy(revision: target.commit, image: target.image, mode: mode, workflow: workflow)
+    }
+
+    func hasCommit(_ entry: DeployHistory.Entry, _ workflow: NamedWorkflow) -> Bool {
+        Oid(hex: entry.commit).map { workflow.repository?.contains($0) == true } ?? false
+    }
+
+    /// Without the commit locally: sets the Deployment back to the version's ReplicaSet template
+    /// when its per-commit ConfigMap and ReplicaSet are still there; false when they are not.
+    func rollBackInCluster(_ target: DeployHistory.Entry, workflow: NamedWorkflow, connection: ClusterConnection) async throws -> Bool {
+        var settings = DeploySettings()
+        settings.wait = !noWait
+        settings.timeout = try KubeRequestTimeout.parse(timeout) ?? .seconds(300)
+        return try await withClient(cluster, connection) { client in
+            try await mapErrors {
+                let rollback = ClusterRollback(api: client, say: { print($0) })
+                guard let template = try await rollback.template(of: target, namespace: workflow.namespace, workflow: workflow.name) else { return false }
+                print("rolling back \(workflow.name) to revision \(target.revision) (commit \(target.commit), image \(target.image)) from the cluster's record")
+                let rollout = try await rollback.run(target, template: template, namespace: workflow.namespace, workflow: workflow.name, settings: settings)
+                var entry = target
+                entry.deployedAt = DeployHistory.timestamp(Date())
+                entry.deployedBy = DeployActor.current
+                entry.outcome = rollout == nil ? .started : .complete
+                try await DeployHistory(api: client).record(entry, namespace: workflow.namespace, workflow: workflow.name)
+                print("rolled back \(workflow.name) to \(target.commit) in namespace \(workflow.namespace)")
+                return true
+            }
+        }
     }
 
     /// `--to-revision N`, else the newest rolled-out version before the live one that differs from it.

@@ -166,4 +166,36 @@ extension DeployHarness {
             #expect(bad.stderrText.contains("--code-configmap is 'each': use shared or per-commit (the default is shared)"))
         }
     }
+
+    @Test func rollbackWithoutARepositoryRestoresTheVersionFromItsConfigMapAndReplicaSet() async throws {
+        try await DeployHarness.with { h in
+            #expect(try h.deploy(perCommit).status == 0)
+            let second = try h.commitFetch("export default async () => ({ greeting: \"v2\" });\n")
+            #expect(try h.deploy(perCommit).status == 0)
+            let result = try PipedreamerBinary.run(["rollback", "hello", "--timeout", "20s", "--kubeconfig", h.kubeconfigPath], in: h.scratch.path)
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(result.stdoutText.contains("rolling back hello to revision 1 (commit \(h.firstCommit), image pipedreamer-engine:latest) from the cluster's record\n"))
+            #expect(result.stdoutText.contains("deployment \"hello\" successfully rolled out\n"))
+            #expect(h.mountedCode == h.codeName(h.firstCommit))
+            #expect(h.restartedAt == h.firstCommit)
+            #expect(h.deployment?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string == h.firstCommit)
+            #expect(h.object(.configMaps, h.codeName(second)) != nil)
+            let history = try PipedreamerBinary.run(["history", "hello", "-o", "json", "--kubeconfig", h.kubeconfigPath], in: h.scratch.path)
+            #expect(history.stdoutText.contains("\"commit\" : \"\(h.firstCommit)\""))
+            #expect(history.stdoutText.components(separatedBy: "\"live\" : true").count == 2)
+        }
+    }
+
+    @Test func rollbackWithoutARepositoryFailsClearlyOnceTheConfigMapIsCollected() async throws {
+        try await DeployHarness.with { h in
+            #expect(try h.deploy(perCommit).status == 0)
+            try h.commitFetch("export default async () => ({ greeting: \"v2\" });\n")
+            #expect(try h.deploy(perCommit).status == 0)
+            try await h.send("DELETE", "/api/v1/namespaces/default/configmaps/\(h.codeName(h.firstCommit))")
+            let result = try PipedreamerBinary.run(["rollback", "hello", "--kubeconfig", h.kubeconfigPath], in: h.scratch.path)
+            #expect(result.status != 0)
+            #expect(result.stderrText.contains("rolling back hello to revision 1 re-renders commit \(h.firstCommit), which is not in a repository here: run `pipedreamer rollback hello --to-revision 1 -n default` inside a clone of the workflow's repository that has it (`git fetch` it first)"))
+            #expect(h.mountedCode == h.codeName(try h.repo.gitText(["rev-parse", "HEAD"])))
+        }
+    }
 }

@@ -53,13 +53,17 @@ public struct DeployHistory: Sendable {
 
     /// Records a deploy of `rendered` as the newest entry, keeping at most `limit`.
     public func record(_ rendered: Rendered, outcome: Entry.Outcome, by actor: String, at date: Date = Date()) async throws {
-        let namespace = rendered.namespace
-        let name = rendered.spec.name
+        try await record(Entry(revision: 0, commit: rendered.commit.oid.hex, codeCommit: rendered.codeCommit.oid.hex,
+                               image: rendered.image.image, codeConfigMap: rendered.codeConfigMapName,
+                               deployedAt: Self.timestamp(date), deployedBy: actor, outcome: outcome),
+                         namespace: rendered.namespace, workflow: rendered.spec.name)
+    }
+
+    /// Records `entry` (its revision is assigned) as the newest, keeping at most `limit`.
+    public func record(_ entry: Entry, namespace: String, workflow name: String) async throws {
         var entries = try await read(namespace: namespace, workflow: name)
-        let entry = Entry(revision: (entries.first?.revision ?? 0) + 1, commit: rendered.commit.oid.hex,
-                          codeCommit: rendered.codeCommit.oid.hex, image: rendered.image.image,
-                          codeConfigMap: rendered.codeConfigMapName, deployedAt: Self.timestamp(date),
-                          deployedBy: actor, outcome: outcome)
+        var entry = entry
+        entry.revision = (entries.first?.revision ?? 0) + 1
         entries = Array(([entry] + entries).prefix(Self.limit))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -89,7 +93,7 @@ public struct DeployHistory: Sendable {
         return nil
     }
 
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
