@@ -14,6 +14,8 @@ public struct GitError: Error, CustomStringConvertible, Equatable, Sendable {
         case invalidPath
         /// An index file that is damaged, or in a form (split, sparse) that cannot be read.
         case invalidIndex
+        /// A repository whose object names are not SHA-1 (SHA-256), which libgit2 1.5 cannot read.
+        case unsupportedObjectFormat
     }
 
     public let reason: Reason

@@ -6,6 +6,12 @@ extension Repository {
     /// `git rev-list --topo-order --reverse TIP --not EXCLUDED... --glob=GLOB` lists.
     public func commits(reachableFrom tip: Oid, excluding excluded: [Oid] = [],
                         excludingReferences glob: String? = nil) throws -> [Oid] {
+        try commits(reachableFrom: tip, excluding: excluded, excludingReferencesMatching: glob.map { [$0] } ?? [])
+    }
+
+    /// The same with any number of globs, each like `git rev-list --glob=GLOB`.
+    public func commits(reachableFrom tip: Oid, excluding excluded: [Oid] = [],
+                        excludingReferencesMatching globs: [String]) throws -> [Oid] {
         var raw: OpaquePointer?
         try GitError.check(git_revwalk_new(&raw, pointer), "cannot walk the history")
         let walk = raw!
@@ -17,7 +23,7 @@ extension Repository {
             var hidden = oid.raw
             try GitError.check(git_revwalk_hide(walk, &hidden), "cannot leave out \(oid.short)")
         }
-        if let glob {
+        for glob in globs {
             let rc = git_revwalk_hide_glob(walk, glob)
             if rc < 0 { git_error_clear() }
         }

@@ -4,28 +4,41 @@ import Glibc
 import Darwin
 #endif
 
-/// The entries of a git index file (format versions 2, 3 and 4), read straight from the file.
+/// The entries of a git index as git will commit it, read straight from the file: format versions
+/// 2, 3 and 4, a split index merged with its shared index, and a sparse index's directory entries
+/// (kept as entries of mode 040000; `IndexSnapshot` expands them). Intent-to-add entries are left
+/// out, as git leaves them out of the commit.
 ///
 /// libgit2 builds a hash map and runs racy-clean checks when it loads an index, which costs
 /// hundreds of milliseconds at 200,000 entries; the hooks need only each entry's path, mode, id
-/// and stage, which one pass over the file gives. Extensions are not needed and not read, except
-/// that an index git split or made sparse (entries that stand for whole directories) is refused.
+/// and stage, which one pass over the file gives.
 struct IndexFile {
     struct Entry {
         /// Where the path sits in `paths`.
         let pathStart: Int
         let pathLength: Int
         let mode: UInt32
-        /// Where the 20-byte object id sits in `bytes`.
-        let oidOffset: Int
+        /// Where the 20-byte object id sits in `oids`.
+        let oidStart: Int
         let stage: UInt8
+        /// The extended flags (version 3 and later), 0 when there are none.
+        let extendedFlags: UInt16
+
+        var isSparseDirectory: Bool { mode & 0o170000 == 0o040000 }
+        var isIntentToAdd: Bool { extendedFlags & 0x2000 != 0 }
     }
 
-    let bytes: [UInt8]
-    /// Every entry's path, back to back (version 4 stores them prefix-compressed).
-    let paths: [UInt8]
-    /// In file order: sorted by path bytes, then stage.
-    let entries: [Entry]
+    /// Every entry's path, back to back (version 4 stores them prefix-compressed on disk).
+    private(set) var paths = [UInt8]()
+    private(set) var oids = [UInt8]()
+    /// Sorted by path bytes, then stage, as git keeps them.
+    private(set) var entries = [Entry]()
+    /// The `link` extension's content: the shared index's id and the delete and replace bitmaps.
+    var link: [UInt8]?
+    /// The cache-tree (`TREE`) extension's content, when present.
+    var cacheTree: [UInt8]?
+
+    var hasSparseDirectories: Bool { entries.contains { $0.isSparseDirectory } }
 
     enum Failure: Error {
         case unreadable(String)
@@ -33,7 +46,28 @@ struct IndexFile {
         case unsupported(String)
     }
 
-    init(path: String) throws {
+    init() {}
+
+    /// Reads the index at `path`; a split index's shared part is looked for in `gitDirectory`, then beside `path`.
+    init(path: String, gitDirectory: String) throws {
+        var file = try IndexFile(bytes: try Self.readFile(path))
+        if let link = file.link {
+            guard link.count >= 20 else { throw Failure.malformed("truncated link extension") }
+            let shared = Oid(rawBytes: link[0..<20])
+            if !shared.hex.allSatisfy({ $0 == "0" }) {
+                let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+                let candidates = ["\(gitDirectory)/sharedindex.\(shared.hex)", "\(directory)/sharedindex.\(shared.hex)"]
+                guard let found = candidates.first(where: { access($0, R_OK) == 0 }) else {
+                    throw Failure.unreadable("its shared index sharedindex.\(shared.hex) is missing (core.splitIndex)")
+                }
+                let base = try IndexFile(bytes: try Self.readFile(found))
+                file = try SplitIndex.merge(split: file, shared: base, link: Array(link[20...]))
+            }
+        }
+        self = file.droppingIntentToAdd()
+    }
+
+    private static func readFile(_ path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
         defer { close(descriptor) }
@@ -51,38 +85,63 @@ struct IndexFile {
             }
         }
         guard failure == 0 else { throw Failure.unreadable(String(cString: strerror(failure))) }
-        try self.init(bytes: data)
+        return data
     }
 
+    /// Parses one index file as it is on disk (a split index's own part stays unmerged).
     init(bytes: [UInt8]) throws {
-        self.bytes = bytes
-        func word(_ at: Int) throws -> UInt32 {
-            guard at + 4 <= bytes.count else { throw Failure.malformed("truncated") }
-            return UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
-        }
         guard bytes.count >= 12, bytes[0..<4].elementsEqual("DIRC".utf8) else { throw Failure.malformed("no DIRC signature") }
-        let version = try word(4)
-        guard (2...4).contains(version) else { throw Failure.unsupported("index version \(version)") }
-        let count = Int(try word(8))
+        // One pass over raw memory: this runs on every commit, over every entry of a large index.
+        let parsed = try bytes.withUnsafeBufferPointer { try Self.parse($0) }
+        (entries, paths, oids) = (parsed.entries, parsed.paths, parsed.oids)
+        // Extensions: a four-byte signature and a 32-bit size each, up to the trailing checksum.
+        var extensionOffset = parsed.end
+        while extensionOffset + 8 <= bytes.count - 20 {
+            let size = Int(Self.word(bytes, extensionOffset + 4))
+            let data = extensionOffset + 8
+            guard data + size <= bytes.count - 20 else { throw Failure.malformed("truncated extension") }
+            let signature = bytes[extensionOffset..<data - 4]
+            if signature.elementsEqual("link".utf8) { link = Array(bytes[data..<(data + size)]) }
+            if signature.elementsEqual("TREE".utf8) { cacheTree = Array(bytes[data..<(data + size)]) }
+            extensionOffset = data + size
+        }
+    }
 
+    private static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32 {
+        UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
+    }
+
+    private static func word(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+        UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws
+        -> (entries: [Entry], paths: [UInt8], oids: [UInt8], end: Int) {
+        let base = bytes.baseAddress!
+        let version = word(bytes, 4)
+        guard (2...4).contains(version) else { throw Failure.unsupported("index version \(version)") }
+        let count = Int(word(bytes, 8))
         var entries = [Entry]()
         entries.reserveCapacity(count)
         var paths = [UInt8]()
-        paths.reserveCapacity(count * 32)
+        paths.reserveCapacity(count * 40)
+        var oids = [UInt8]()
+        oids.reserveCapacity(count * 20)
         var previous = 0..<0
         var offset = 12
         for _ in 0..<count {
             // ctime, mtime, dev, ino (24 bytes), then mode, uid, gid, size, the id and the flags.
-            let mode = try word(offset + 24)
             let oidOffset = offset + 40
             guard oidOffset + 22 <= bytes.count else { throw Failure.malformed("truncated entry") }
+            let mode = word(bytes, offset + 24)
             let flags = UInt16(bytes[oidOffset + 20]) << 8 | UInt16(bytes[oidOffset + 21])
             var cursor = oidOffset + 22
+            var extended: UInt16 = 0
             if flags & 0x4000 != 0 {
-                guard version >= 3 else { throw Failure.malformed("extended flags in a version 2 index") }
+                guard version >= 3, cursor + 2 <= bytes.count else { throw Failure.malformed("bad extended flags") }
+                extended = UInt16(bytes[cursor]) << 8 | UInt16(bytes[cursor + 1])
                 cursor += 2
             }
-            if mode & 0o170000 == 0o040000 { throw Failure.unsupported("a sparse index (directory entries)") }
             let pathStart = paths.count
             if version == 4 {
                 // A varint of how many bytes to drop from the previous path, then the rest, NUL-terminated.
@@ -97,37 +156,71 @@ struct IndexFile {
                 } while byte & 0x80 != 0
                 guard drop <= previous.count else { throw Failure.malformed("bad path prefix") }
                 paths.append(contentsOf: paths[previous.lowerBound..<(previous.upperBound - drop)])
-                guard let end = bytes[cursor...].firstIndex(of: 0) else { throw Failure.malformed("unterminated path") }
-                paths.append(contentsOf: bytes[cursor..<end])
-                offset = end + 1
-            } else {
-                guard let end = bytes[cursor...].firstIndex(of: 0) else { throw Failure.malformed("unterminated path") }
-                paths.append(contentsOf: bytes[cursor..<end])
-                // Entries are NUL-padded to a multiple of eight bytes, at least one NUL.
-                offset += (cursor - offset + (end - cursor) + 8) & ~7
             }
+            guard cursor < bytes.count, let nul = memchr(base + cursor, 0, bytes.count - cursor) else {
+                throw Failure.malformed("unterminated path")
+            }
+            let end = base.distance(to: nul.assumingMemoryBound(to: UInt8.self))
+            paths.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<end]))
+            // Version 4 entries end at the NUL; earlier ones are NUL-padded to a multiple of eight bytes.
+            offset = version == 4 ? end + 1 : offset + ((end - offset) + 8) & ~7
             previous = pathStart..<paths.count
             entries.append(Entry(pathStart: pathStart, pathLength: paths.count - pathStart, mode: mode,
-                                 oidOffset: oidOffset, stage: UInt8((flags >> 12) & 0x3)))
+                                 oidStart: oids.count, stage: UInt8((flags >> 12) & 0x3), extendedFlags: extended))
+            oids.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[oidOffset..<(oidOffset + 20)]))
         }
-        // A split index keeps most entries in a shared file; refuse rather than see half of it.
-        var extensionOffset = offset
-        while extensionOffset + 8 <= bytes.count - 20 {
-            if bytes[extensionOffset..<(extensionOffset + 4)].elementsEqual("link".utf8) {
-                throw Failure.unsupported("a split index (core.splitIndex)")
-            }
-            extensionOffset += 8 + Int(try word(extensionOffset + 4))
+        return (entries, paths, oids, offset)
+    }
+
+    /// Appends an entry; callers keep the order sorted.
+    mutating func append<P: Collection<UInt8>, O: Collection<UInt8>>(path: P, mode: UInt32, oid: O, stage: UInt8, extendedFlags: UInt16) {
+        entries.append(Entry(pathStart: paths.count, pathLength: path.count, mode: mode, oidStart: oids.count,
+                             stage: stage, extendedFlags: extendedFlags))
+        paths.append(contentsOf: path)
+        oids.append(contentsOf: oid)
+    }
+
+    mutating func append(_ entry: Entry, from file: IndexFile, path: ArraySlice<UInt8>? = nil) {
+        append(path: path ?? file.path(of: entry), mode: entry.mode, oid: file.oidBytes(of: entry),
+               stage: entry.stage, extendedFlags: entry.extendedFlags)
+    }
+
+    /// The same entries sorted as git sorts them (path bytes, then stage); for equal keys the later one wins.
+    func sorted() -> IndexFile {
+        let order = entries.indices.sorted { a, b in
+            let (left, right) = (path(of: entries[a]), path(of: entries[b]))
+            if !left.elementsEqual(right) { return left.lexicographicallyPrecedes(right) }
+            if entries[a].stage != entries[b].stage { return entries[a].stage < entries[b].stage }
+            return a < b
         }
-        self.paths = paths
-        self.entries = entries
+        var result = IndexFile()
+        for (position, index) in order.enumerated() {
+            if position + 1 < order.count, entries[order[position + 1]].stage == entries[index].stage,
+               path(of: entries[order[position + 1]]).elementsEqual(path(of: entries[index])) { continue }
+            result.append(entries[index], from: self)
+        }
+        result.cacheTree = cacheTree
+        return result
+    }
+
+    private func droppingIntentToAdd() -> IndexFile {
+        guard entries.contains(where: \.isIntentToAdd) else { return self }
+        var result = IndexFile()
+        for entry in entries where !entry.isIntentToAdd { result.append(entry, from: self) }
+        result.cacheTree = cacheTree
+        return result
     }
 
     func path(of entry: Entry) -> ArraySlice<UInt8> {
         paths[entry.pathStart..<(entry.pathStart + entry.pathLength)]
     }
 
+    func oidBytes(of entry: Entry) -> ArraySlice<UInt8> {
+        oids[entry.oidStart..<(entry.oidStart + 20)]
+    }
+
     func oid(of entry: Entry) -> Oid {
-        Oid(rawBytes: bytes[entry.oidOffset..<(entry.oidOffset + 20)])
+        Oid(rawBytes: oidBytes(of: entry))
     }
 
     /// The position of the first entry whose path is not below `prefix` in byte order (binary search).
@@ -138,18 +231,5 @@ struct IndexFile {
             if path(of: entries[middle]).lexicographicallyPrecedes(prefix) { low = middle + 1 } else { high = middle }
         }
         return low
-    }
-}
-
-extension Oid {
-    init(rawBytes: ArraySlice<UInt8>) {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex = [UInt8]()
-        hex.reserveCapacity(40)
-        for byte in rawBytes {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0xF)])
-        }
-        self.init(hex: String(decoding: hex, as: UTF8.self))!
     }
 }

@@ -5,10 +5,13 @@ import Darwin
 #endif
 
 /// The index git is about to commit: `$GIT_INDEX_FILE` when set (as during `git commit <paths>`
-/// or `git commit -a`), otherwise the repository's own index. Conflicted (stage > 0) entries are skipped.
+/// or `git commit -a`), otherwise the repository's own index. Conflicted (stage > 0) and
+/// intent-to-add entries are skipped, as git leaves them out of the commit.
 ///
 /// The index file is read in one pass (see `IndexFile`), and a question about one directory costs
-/// a binary search and that directory's entries, not a String per entry of a large index.
+/// a binary search and that directory's entries, not a String per entry of a large index. A split
+/// index is merged with its shared index; a sparse index's directory entries are expanded from
+/// their trees, so every question has the answer a plain index would give.
 public final class IndexSnapshot: Snapshot, @unchecked Sendable {
     public let repository: Repository
     /// The index file read.
@@ -30,14 +33,39 @@ public final class IndexSnapshot: Snapshot, @unchecked Sendable {
             throw GitError(.notFound, "cannot open the index \(path): no such file")
         }
         do {
-            file = try IndexFile(path: path)
+            let read = try IndexFile(path: path, gitDirectory: repository.gitDirectory)
+            file = read.hasSparseDirectories ? try Self.expand(read, repository: repository) : read
         } catch IndexFile.Failure.unreadable(let reason) {
             throw GitError(.notFound, "cannot open the index \(path): \(reason)")
         } catch IndexFile.Failure.malformed(let reason) {
             throw GitError(.invalidIndex, "cannot read the index \(path): \(reason); `git status` may repair it")
         } catch IndexFile.Failure.unsupported(let what) {
-            throw GitError(.invalidIndex, "the index \(path) is \(what), which pipedreamer cannot read; `git update-index --no-split-index` or `git sparse-checkout disable` turns it into a plain index")
+            throw GitError(.invalidIndex, "the index \(path) is in \(what), which pipedreamer cannot read; `git update-index --index-version 4` rewrites it in a form it reads")
         }
+    }
+
+    /// The index with every sparse directory entry replaced by the files of its tree, as
+    /// `git ls-files` lists them (a sparse directory is always at stage 0).
+    private static func expand(_ file: IndexFile, repository: Repository) throws -> IndexFile {
+        var result = IndexFile()
+        func walk(_ tree: Oid, prefix: [UInt8]) throws {
+            for child in try Tree(repository: repository, oid: tree).entries {
+                let path = prefix + child.name
+                if child.isTree {
+                    try walk(child.oid, prefix: path + [UInt8(ascii: "/")])
+                } else {
+                    result.append(path: path, mode: child.mode, oid: child.oid.rawBytes, stage: 0, extendedFlags: 0x4000)
+                }
+            }
+        }
+        for entry in file.entries {
+            if entry.isSparseDirectory {
+                try walk(file.oid(of: entry), prefix: Array(file.path(of: entry)))
+            } else {
+                result.append(entry, from: file)
+            }
+        }
+        return result.sorted()
     }
 
     public var label: String { "the index" }

@@ -30,3 +30,25 @@ public struct Oid: Hashable, Comparable, CustomStringConvertible, Sendable {
 
     public static func < (lhs: Oid, rhs: Oid) -> Bool { lhs.hex < rhs.hex }
 }
+
+extension Oid {
+    init(rawBytes: ArraySlice<UInt8>) {
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(40)
+        for byte in rawBytes {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0xF)])
+        }
+        self.init(hex: String(decoding: hex, as: UTF8.self))!
+    }
+}
+
+extension Oid {
+    /// The id's 20 bytes.
+    var rawBytes: [UInt8] {
+        func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }
+        let digits = Array(hex.utf8)
+        return stride(from: 0, to: digits.count, by: 2).map { nibble(digits[$0]) << 4 | nibble(digits[$0 + 1]) }
+    }
+}

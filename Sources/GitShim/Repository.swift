@@ -42,7 +42,7 @@ public final class Repository: @unchecked Sendable {
             throw GitError(.notARepository,
                            "not a git repository (or any parent up to /): \(path); run the command inside a repository or pass its path")
         }
-        try GitError.check(rc, "cannot open the git repository at \(path)")
+        try checkOpened(rc, "cannot open the git repository at \(path)")
         return Repository(pointer: raw!)
     }
 
@@ -57,10 +57,20 @@ public final class Repository: @unchecked Sendable {
             if rc == GIT_ENOTFOUND.rawValue {
                 throw GitError(.notARepository, "GIT_DIR=\(gitDir) is not a git repository")
             }
-            try GitError.check(rc, "cannot open the git repository GIT_DIR=\(gitDir)")
+            try checkOpened(rc, "cannot open the git repository GIT_DIR=\(gitDir)")
             return Repository(pointer: raw!)
         }
         return try open(containing: ProcessInfoLite.currentDirectory())
+    }
+
+    /// libgit2 1.5 reads only SHA-1 repositories and refuses others by naming the extension; say what it means.
+    private static func checkOpened(_ rc: Int32, _ action: String) throws {
+        guard rc < 0 else { return }
+        let error = GitError.last(rc, action)
+        if error.message.lowercased().contains("extensions.objectformat") {
+            throw GitError(.unsupportedObjectFormat, "\(action): the repository uses SHA-256 object names (extensions.objectFormat = sha256), which libgit2 1.5, the library pipedreamer reads git through, cannot read. Nothing in it was checked: pipedreamer's hooks refuse its commits and pushes, and check, render and deploy refuse it too. Use a SHA-1 repository for workflow code (git init --object-format=sha1, the default), or skip a hook with --no-verify knowing that nothing checked the code.")
+        }
+        throw error
     }
 
     /// True when HEAD names a branch that has no commit yet (a new repository).

@@ -24,7 +24,7 @@ public enum HookInstaller {
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
-    /// Installs the client hooks (pre-commit, pre-push), or with `server` the post-receive hook.
+    /// Installs the client hooks (pre-commit, pre-merge-commit, pre-push), or with `server` the post-receive hook.
     /// A hook pipedreamer installed before is replaced; any other hook there is refused, unless
     /// `chain` keeps it (renamed with `.pipedreamer-chained`) to run before pipedreamer's.
     public static func install(in repository: Repository, server: Bool, binary: String?, chain: Bool) throws -> Report {
@@ -72,13 +72,18 @@ public enum HookInstaller {
     }
 
     /// Removes the hooks pipedreamer installed (and puts back any hook they had chained);
-    /// hooks that are not pipedreamer's are left alone.
+    /// hooks that are not pipedreamer's are left alone. A copy of pipedreamer's hook that the
+    /// pre-commit framework kept as `<name>.legacy` (its own hook runs that copy) is removed too.
     public static func uninstall(from repository: Repository) throws -> Report {
         let directory = try hooksDirectory(of: repository)
         let files = FileManager.default
         var lines = [String]()
         for hook in HookName.allCases {
             let path = "\(directory)/\(hook.rawValue)"
+            if let legacy = existingHook(at: path + legacySuffix), HookShim.isShim(legacy) {
+                try files.removeItem(atPath: path + legacySuffix)
+                lines.append("\(hook.rawValue)\(legacySuffix): removed (the copy of pipedreamer's hook that `pre-commit install` kept)")
+            }
             guard let text = existingHook(at: path) else { continue }
             guard HookShim.isShim(text) else {
                 lines.append("\(hook.rawValue): left alone (not installed by pipedreamer)")
@@ -95,6 +100,9 @@ public enum HookInstaller {
         if lines.isEmpty { lines.append("no pipedreamer hooks here") }
         return Report(directory: directory, lines: lines)
     }
+
+    /// Where `pre-commit install` (the pre-commit framework) moves a hook it replaces.
+    static let legacySuffix = ".legacy"
 
     private static func existingHook(at path: String) -> String? {
         guard FileManager.default.fileExists(atPath: path), let data = FileManager.default.contents(atPath: path) else { return nil }

@@ -3,16 +3,30 @@ import Deploy
 /// The git hooks pipedreamer provides.
 public enum HookName: String, CaseIterable, Sendable {
     case preCommit = "pre-commit"
+    /// What `git merge` runs instead of pre-commit before it records a merge commit.
+    case preMergeCommit = "pre-merge-commit"
     case prePush = "pre-push"
     case postReceive = "post-receive"
 
     /// The hooks of a developer's clone.
-    public static let client: [HookName] = [.preCommit, .prePush]
+    public static let client: [HookName] = [.preCommit, .preMergeCommit, .prePush]
     /// The hook of the server's bare repository.
     public static let server: [HookName] = [.postReceive]
 
     /// Whether git waits for this hook's verdict: a failure of post-receive could only confuse the pusher.
     var blocks: Bool { self != .postReceive }
+
+    /// Whether git passes the hook anything on standard input.
+    var readsInput: Bool { self == .prePush || self == .postReceive }
+
+    /// The command whose `--no-verify` skips the hook.
+    var skippedBy: String {
+        switch self {
+        case .preCommit: "git commit"
+        case .preMergeCommit: "git merge"
+        case .prePush, .postReceive: "git push"
+        }
+    }
 }
 
 /// The small POSIX shell script git runs as a hook: it finds the pipedreamer binary and execs
@@ -29,9 +43,9 @@ public enum HookShim {
         let binary = binary.flatMap { $0.isEmpty ? nil : $0 }
         let tried = binary == nil ? "" : "$recorded, "
         let missing = hook.blocks
-            ? "echo \"pipedreamer: cannot run the \(hook.rawValue) check: the pipedreamer binary was not found (tried \\$PIPEDREAMER_BIN, \(tried)and PATH). Install it (./install.sh) or set PIPEDREAMER_BIN=/path/to/pipedreamer; \(hook == .preCommit ? "git commit" : "git push") --no-verify skips the check.\" >&2\n    exit 1"
+            ? "echo \"pipedreamer: cannot run the \(hook.rawValue) check: the pipedreamer binary was not found (tried \\$PIPEDREAMER_BIN, \(tried)and PATH). Install it (./install.sh) or set PIPEDREAMER_BIN=/path/to/pipedreamer; \(hook.skippedBy) --no-verify skips the check.\" >&2\n    exit 1"
             : "echo \"pipedreamer: nothing deployed: the pipedreamer binary was not found on this server (tried \\$PIPEDREAMER_BIN, \(tried)and PATH).\"\n    exit 0"
-        let passInput = hook == .preCommit
+        let passInput = !hook.readsInput
             ? "    \"$chained\" \"$@\" || exit $?"
             : """
                   input=$(cat)
@@ -52,8 +66,8 @@ public enum HookShim {
             if [ -z "$bin" ] || [ ! -x "$bin" ]; then
                 \(missing)
             fi
-            # A hook that was here before pipedreamer's runs first.
-            chained="$(dirname "$0")/\(hook.rawValue)\(chainedSuffix)"
+            # A hook that was here before pipedreamer's runs first (${0%/*}: the hooks directory, without forking dirname).
+            chained="${0%/*}/\(hook.rawValue)\(chainedSuffix)"
             if [ -x "$chained" ]; then
             \(passInput)
             fi

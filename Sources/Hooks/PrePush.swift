@@ -1,5 +1,10 @@
 import Deploy
 import GitShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One line git gives the pre-push hook: `<local ref> <local sha> <remote ref> <remote sha>`.
 public struct PushUpdate: Sendable, Equatable {
@@ -63,13 +68,14 @@ public struct PrePushReport: Sendable {
 /// The pre-push hook: every commit the remote does not have is checked, not only the tip.
 public enum PrePush {
     /// `remote` is the remote's name (or its URL when pushing to a URL). Commits the remote has
-    /// are those of the pushed refs' remote side and of `refs/remotes/<remote>/*`; a commit whose
-    /// workflow directories are unchanged from its parents, or equal to a state already checked, is not checked again.
+    /// are those of the pushed refs' remote side and of the remote's tracking refs
+    /// (`refs/remotes/<name>/*`; for a URL, those of every configured remote with that URL); a
+    /// commit whose workflow directories are unchanged from its parents, or equal to a state
+    /// already checked, is not checked again.
     public static func run(repository: Repository, remote: String, updates: [PushUpdate], limit: Int,
                            strict: Bool = false, warn: (SpecError) -> Void = { _ in }) throws -> PrePushReport {
         let remoteHas = updates.compactMap(\.remoteOid)
-        let isNamedRemote = !remote.isEmpty && !remote.contains("/") && !remote.contains(":")
-        let glob = isNamedRemote ? "refs/remotes/\(remote)/*" : nil
+        let globs = try trackingNames(of: remote, in: repository).map { "refs/remotes/\($0)/*" }
         var seenCommits = Set<Oid>()
         var checkedStates = Set<[String]>()
         var failures = [PushFailure]()
@@ -81,7 +87,7 @@ public enum PrePush {
             } catch let error as GitError where error.reason == .notACommit {
                 continue  // a tag of a tree or blob carries no workflow
             }
-            for oid in try repository.commits(reachableFrom: tip.oid, excluding: remoteHas, excludingReferences: glob)
+            for oid in try repository.commits(reachableFrom: tip.oid, excluding: remoteHas, excludingReferencesMatching: globs)
             where seenCommits.insert(oid).inserted {
                 let commit = try repository.resolveCommit(oid.hex)
                 let snapshot = try CommitSnapshot(repository: repository, commit: commit)
@@ -105,7 +111,56 @@ public enum PrePush {
     }
 }
 
+extension PrePush {
+    /// The configured remotes whose tracking refs stand for what `remote` has: the remote itself
+    /// when it is a name, else every remote whose url or pushurl is that URL (local paths compared
+    /// after resolving symbolic links and a trailing slash).
+    static func trackingNames(of remote: String, in repository: Repository) throws -> [String] {
+        guard !remote.isEmpty else { return [] }
+        let config = try repository.config()
+        let urls = try config.subsections(of: "remote", named: "url") + config.subsections(of: "remote", named: "pushurl")
+        if urls.contains(where: { $0.subsection == remote }) || (!remote.contains("/") && !remote.contains(":")) {
+            return [remote]
+        }
+        let base = repository.workingDirectory ?? repository.gitDirectory
+        let wanted = normalisedURL(remote, base: base)
+        var names = [String]()
+        for (name, url) in urls where normalisedURL(url, base: base) == wanted && !names.contains(name) {
+            names.append(name)
+        }
+        return names
+    }
+
+    /// A URL as written, or a local path made absolute with symbolic links resolved and no trailing slash.
+    static func normalisedURL(_ url: String, base: String) -> String {
+        var text = url
+        if text.hasPrefix("file://") { text = String(text.dropFirst("file://".count)) }
+        if text.contains("://") || (text.contains(":") && !text.hasPrefix("/") && !text.hasPrefix(".")) {
+            return text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+        if !text.hasPrefix("/") { text = base + "/" + text }
+        guard let resolved = realpath(text, nil) else { return text }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
+
 extension Oid {
     /// git's all-zero id, which stands for "no object" in hook input.
     var isZero: Bool { hex.allSatisfy { $0 == "0" } }
+}
+
+extension PushUpdate {
+    /// The one update the pre-commit framework's pre-push stage describes in the environment:
+    /// PRE_COMMIT_TO_REF (else PRE_COMMIT_LOCAL_BRANCH, else HEAD) pushed over PRE_COMMIT_FROM_REF.
+    public static func fromEnvironment(_ environment: [String: String], repository: Repository) throws -> [PushUpdate] {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let to = value("PRE_COMMIT_TO_REF") ?? value("PRE_COMMIT_LOCAL_BRANCH") ?? "HEAD"
+        let local = try repository.resolveCommit(to).oid
+        let from = try value("PRE_COMMIT_FROM_REF").flatMap { ref -> Oid? in
+            if let oid = Oid(hex: ref), oid.isZero { return nil }
+            return try repository.resolveCommit(ref).oid
+        }
+        return [PushUpdate(localRef: to, localOid: local, remoteRef: value("PRE_COMMIT_REMOTE_BRANCH") ?? to, remoteOid: from)]
+    }
 }

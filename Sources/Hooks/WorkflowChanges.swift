@@ -66,6 +66,28 @@ enum WorkflowChanges {
         return result
     }
 
+    /// The workflows of `all` that hold `paths` (repository-relative, as the pre-commit framework
+    /// passes them): each path's deepest enclosing workflow; a workflow.yaml also counts for the
+    /// workflows around it, and a .gitattributes for every workflow at or below its directory.
+    static func holding(_ paths: [String], workflows all: [String]) -> Set<String> {
+        var result = Set<String>()
+        for raw in paths {
+            let path = WorkflowLocator.normalise(raw)
+            let enclosing = all.filter { $0.isEmpty || path.hasPrefix($0 + "/") }
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            if name == BundleRules.specFileName {
+                result.formUnion(enclosing)
+            } else if let deepest = enclosing.max(by: { $0.count < $1.count }) {
+                result.insert(deepest)
+            }
+            if name == ".gitattributes" {
+                let directory = String(path.dropLast(name.count)).trimmingTrailingSlash
+                result.formUnion(all.filter { directory.isEmpty || $0 == directory || $0.hasPrefix(directory + "/") })
+            }
+        }
+        return result
+    }
+
     /// The directories above `path`, outermost first: "a/b/c.ts" → ["", "a", "a/b"].
     static func ancestors(of path: String) -> [String] {
         var result = [""]

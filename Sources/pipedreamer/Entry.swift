@@ -8,6 +8,17 @@ enum Entry {
             FileHandle.standardError.write(Data("Error: flag --cluster-registry is removed; use --image instead\n".utf8))
             exit(2)
         }
+        // git runs the pre-commit hook on every commit: it goes straight to the check, without
+        // argument parsing, and a commit that touches no workflow is answered before libgit2 starts.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["hook", "pre-commit"] || arguments == ["hook", "pre-merge-commit"] {
+            do {
+                try checkIndex(files: [], merging: arguments[1] == "pre-merge-commit")
+                exit(0)
+            } catch {
+                PreCommitHook.exit(withError: error)
+            }
+        }
         await Pipedreamer.main()
     }
 }

@@ -10,9 +10,11 @@ struct HookCommand: AsyncParsableCommand {
         abstract: "Run a git hook; the shims that install-hooks installs call this.",
         discussion: """
         The hooks enforce the rules of `check` and deploy, with the size limit from git config \
-        pipedreamer.maxCodeBytes (default 921600, at most 1048576).
+        pipedreamer.maxCodeBytes (default 921600, at most 1048576), read as git reads it: `git -c`, \
+        GIT_CONFIG_COUNT/GIT_CONFIG_KEY_<n>/GIT_CONFIG_VALUE_<n>, config.worktree, the repository's \
+        config, the global and system files, and their includes.
         """,
-        subcommands: [PreCommitHook.self, PrePushHook.self, PostReceiveHook.self]
+        subcommands: [PreCommitHook.self, PreMergeCommitHook.self, PrePushHook.self, PostReceiveHook.self]
     )
 }
 
@@ -22,86 +24,63 @@ struct PreCommitHook: ParsableCommand {
         abstract: "Check the index git is about to commit.",
         discussion: """
         Reads the index named by $GIT_INDEX_FILE (as git sets it for `git commit <paths>` and \
-        `git commit -a`), else the repository's index, and checks every workflow directory the staged \
-        change touches: size, binary files, git-lfs pointers, symlinks, submodules, committed secrets \
-        and workflow.yaml. Silent with exit 0 when all holds; otherwise lists every problem with its \
-        fix on standard error and exits 1. Never writes the index, refs or working tree.
+        `git commit -a`), else the repository's index, in every form git writes (versions 2 to 4, \
+        split, sparse; intent-to-add entries are left out as git leaves them out), and checks every \
+        workflow directory the staged change touches: size, binary files, git-lfs pointers, symlinks, \
+        submodules, committed secrets and workflow.yaml. Given file names (as the pre-commit framework \
+        passes them), it also checks the workflows that hold those files as they stand in the index, \
+        changed or not. A commit that touches no workflow directory is never refused. Silent with exit \
+        0 when all holds; otherwise lists every problem with its fix on standard error and exits 1. \
+        Never writes the index, refs or working tree.
         """
     )
 
-    func run() throws {
-        let report = try mapErrors { () -> PreCommitReport in
-            let repository = try Repository.openFromEnvironment()
-            let config = try RepositorySettings.load(from: repository)
-            let index = try IndexSnapshot(repository: repository)
-            return try PreCommit.run(repository: repository, index: index, limit: config.maxCodeBytes, strict: config.strict,
-                                     warn: { printError("warning: \($0)") })
-        }
-        guard report.passed else {
-            printError(report.text)
-            throw ExitCode(1)
-        }
-    }
+    @Argument(help: ArgumentHelp("Files whose workflows to check as well, repository-relative. (default: none)", valueName: "file"))
+    var files: [String] = []
+
+    func run() throws { try checkIndex(files: files, merging: false) }
 }
 
-struct PrePushHook: ParsableCommand {
+struct PreMergeCommitHook: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pre-push",
-        abstract: "Check every commit a push sends that the remote does not have.",
+        commandName: "pre-merge-commit",
+        abstract: "Check the merge result git is about to record.",
         discussion: """
-        Reads `<local ref> <local sha> <remote ref> <remote sha>` lines on standard input, as git \
-        gives them. Deletions pass; a commit whose workflow directories did not change is not checked \
-        again. Exits 1 naming each refused commit and its problems.
+        `git merge` runs this hook, not pre-commit, before it records a merge commit; the index then \
+        holds the merge result, and it is checked with the pre-commit rules against HEAD (the branch \
+        merged into). A refusal leaves the merge in progress (MERGE_HEAD, the index and the working \
+        tree as git left them), so the problems can be fixed and the merge concluded with \
+        `git merge --continue`. (`git merge --squash` records no commit; the `git commit` that \
+        follows runs pre-commit.)
         """
     )
 
-    @Argument(help: ArgumentHelp("The remote's name, or its URL when pushing to a URL.", valueName: "remote"))
-    var remote: String
-
-    @Argument(help: ArgumentHelp("The remote's URL. (default: none)", valueName: "url"))
-    var url: String?
-
-    func run() throws {
-        let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        let report = try mapErrors { () -> PrePushReport in
-            let repository = try Repository.openFromEnvironment()
-            let config = try RepositorySettings.load(from: repository)
-            return try PrePush.run(repository: repository, remote: remote, updates: PushUpdate.parse(input),
-                                   limit: config.maxCodeBytes, strict: config.strict,
-                                   warn: { printError("warning: \($0)") })
-        }
-        guard report.passed else {
-            printError(report.text)
-            throw ExitCode(1)
-        }
-    }
+    func run() throws { try checkIndex(files: [], merging: true) }
 }
 
-struct PostReceiveHook: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "post-receive",
-        abstract: "Deploy pushed refs that match git config pipedreamer.deployRefs (server side).",
-        discussion: """
-        Reads `<old sha> <new sha> <ref>` lines on standard input, as git gives them in the receiving \
-        (bare) repository. For each ref matching one of the space-separated patterns of \
-        pipedreamer.deployRefs (for example `refs/tags/v* refs/heads/main`; `*` also matches '/'), \
-        every workflow of the new commit is deployed (checks, preflight, apply, restart stamp; the \
-        rollout is not waited for) to the cluster of the server's kubeconfig ($KUBECONFIG, \
-        ~/.kube/config or the in-cluster service account), one line per workflow. Nothing \
-        configured deploys nothing. Always exits 0: the push has already happened.
-        """
-    )
-
-    func run() async throws {
-        let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+/// The pre-commit check, shared by pre-commit and pre-merge-commit.
+func checkIndex(files: [String], merging: Bool) throws {
+    // Most commits touch no workflow; that is known before libgit2 starts.
+    if files.isEmpty && PreCommitShortcut.touchesNoWorkflow() { return }
+    let report = try mapErrors { () -> PreCommitReport? in
+        let repository = try Repository.openFromEnvironment()
+        let index: IndexSnapshot
         do {
-            let repository = try Repository.openFromEnvironment()
-            let config = try RepositorySettings.load(from: repository)
-            let report = await PostReceive.run(repository: repository, updates: ReceivedUpdate.parse(input), config: config,
-                                               deployer: ClusterDeployer(version: Pipedreamer.configuration.version))
-            print(report.text)
-        } catch {
-            print("pipedreamer: nothing deployed: \(error)")
+            index = try IndexSnapshot(repository: repository)
+        } catch let error as GitError where error.reason == .invalidIndex {
+            // git read this index, so git says what the commit changes: one that touches no workflow passes.
+            let touched = try IndexFallback.touchedWorkflows(repository: repository)
+            guard touched.isEmpty else {
+                throw HookError("\(error.message). The commit touches the workflow\(touched.count == 1 ? "" : "s") \(touched.map(WorkflowLocator.display).joined(separator: ", ")), which cannot be checked until then.")
+            }
+            return nil
+        }
+        return try PreCommit.run(repository: repository, index: index, files: files,
+                                 warn: { printError("warning: \($0)") }) {
+            try RepositorySettings.load(from: repository)
         }
     }
+    guard let report, !report.passed else { return }
+    printError(report.text(merging: merging))
+    throw ExitCode(1)
 }

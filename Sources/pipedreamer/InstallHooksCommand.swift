@@ -8,7 +8,8 @@ struct InstallHooksCommand: ParsableCommand {
         commandName: "install-hooks",
         abstract: "Install pipedreamer's git hooks in a repository.",
         discussion: """
-        Installs pre-commit and pre-push (or, with --server, post-receive) into the directory git \
+        Installs pre-commit, pre-merge-commit (which `git merge` runs instead of pre-commit) and \
+        pre-push (or, with --server, post-receive) into the directory git \
         runs hooks from: core.hooksPath when set, otherwise hooks/ of the repository (shared by its \
         linked worktrees). Each hook is a small shell script that runs `pipedreamer hook <name>`, \
         finding the binary through $PIPEDREAMER_BIN, else the path recorded here, else PATH. A hook \
@@ -22,7 +23,7 @@ struct InstallHooksCommand: ParsableCommand {
                                valueName: "dir"))
     var repository: String?
 
-    @Flag(help: "Install the server hook (post-receive) instead of the client hooks (pre-commit, pre-push).")
+    @Flag(help: "Install the server hook (post-receive) instead of the client hooks (pre-commit, pre-merge-commit, pre-push).")
     var server = false
 
     @Flag(help: "Keep existing hooks that are not pipedreamer's and run them before pipedreamer's. (default: refuse)")
@@ -64,8 +65,10 @@ struct UninstallHooksCommand: ParsableCommand {
         commandName: "uninstall-hooks",
         abstract: "Remove the git hooks pipedreamer installed.",
         discussion: """
-        Removes pre-commit, pre-push and post-receive where pipedreamer installed them, putting back \
-        any hook they had chained; hooks that are not pipedreamer's are left alone.
+        Removes pre-commit, pre-merge-commit, pre-push and post-receive where pipedreamer installed \
+        them, putting back any hook they had chained; hooks that are not pipedreamer's are left alone. \
+        A copy of pipedreamer's hook that `pre-commit install` (the pre-commit framework) kept as \
+        <name>.legacy is removed too.
         """
     )
 

@@ -18,7 +18,7 @@ import TestSupport
         let result = try install(fixture)
         #expect(result.status == 0, "\(result.stderrText)")
         let hooks = fixture.path + "/.git/hooks"
-        #expect(result.stdoutText == "hooks in \(hooks) (running \(binary)):\n  pre-commit: installed\n  pre-push: installed\n")
+        #expect(result.stdoutText == "hooks in \(hooks) (running \(binary)):\n  pre-commit: installed\n  pre-merge-commit: installed\n  pre-push: installed\n")
         #expect(FileManager.default.isExecutableFile(atPath: hooks + "/pre-commit"))
         #expect(read(hooks + "/pre-commit")?.contains("recorded='\(binary)'\n") == true)
         #expect(!FileManager.default.fileExists(atPath: hooks + "/post-receive"))
@@ -30,7 +30,7 @@ import TestSupport
         let first = read(fixture.path + "/.git/hooks/pre-commit")
         let again = try install(fixture)
         #expect(again.status == 0)
-        #expect(again.stdoutText.hasSuffix("  pre-commit: already installed\n  pre-push: already installed\n"))
+        #expect(again.stdoutText.hasSuffix("  pre-commit: already installed\n  pre-merge-commit: already installed\n  pre-push: already installed\n"))
         #expect(read(fixture.path + "/.git/hooks/pre-commit") == first)
     }
 
@@ -84,7 +84,7 @@ import TestSupport
         try fixture.write(".git/hooks/post-receive", foreign)
         let result = try PipedreamerBinary.run(["uninstall-hooks"], in: fixture.path)
         #expect(result.status == 0)
-        #expect(result.stdoutText == "hooks in \(fixture.path)/.git/hooks:\n  pre-commit: removed; the hook it chained is back in place\n  pre-push: removed\n  post-receive: left alone (not installed by pipedreamer)\n")
+        #expect(result.stdoutText == "hooks in \(fixture.path)/.git/hooks:\n  pre-commit: removed; the hook it chained is back in place\n  pre-merge-commit: removed\n  pre-push: removed\n  post-receive: left alone (not installed by pipedreamer)\n")
         #expect(read(fixture.path + "/.git/hooks/pre-commit") == foreign)
         #expect(read(fixture.path + "/.git/hooks/post-receive") == foreign)
         #expect(!FileManager.default.fileExists(atPath: fixture.path + "/.git/hooks/pre-push"))
@@ -131,7 +131,7 @@ import TestSupport
         let fixture = try GitFixture()
         _ = try PipedreamerBinary.run(["install-hooks", "--binary", ""], in: fixture.path)
         _ = try PipedreamerBinary.run(["install-hooks", "--binary", "", "--server", "--chain"], in: fixture.path)
-        for name in ["pre-commit", "pre-push", "post-receive"] {
+        for name in ["pre-commit", "pre-merge-commit", "pre-push", "post-receive"] {
             #expect(read(root.appendingPathComponent("hooks/\(name)").path) == read(fixture.path + "/.git/hooks/\(name)"), "hooks/\(name)")
         }
     }

@@ -1,0 +1,171 @@
+import CLibGit2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Objects read straight from a repository's `objects/` directory, loose or packed (pack index
+/// version 2, offset and reference deltas), without libgit2: starting libgit2 loads the system's
+/// certificate store, which costs more than the questions the pre-commit hook asks first.
+/// Refuses (`nil`) object directories it does not fully understand (alternates).
+final class ObjectFiles {
+    private let directory: String
+    private var packs: [Pack]?
+
+    init?(directory: String) {
+        if access(directory + "/info/alternates", F_OK) == 0 { return nil }
+        self.directory = directory
+    }
+
+    enum Kind: Int { case commit = 1, tree = 2, blob = 3, tag = 4 }
+
+    /// The object's kind and content, or nil when it is in none of the object files.
+    func read(_ oid: [UInt8]) throws -> (kind: Kind, data: [UInt8])? {
+        let hex = Oid(rawBytes: oid[...]).hex
+        let loose = "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))"
+        if let bytes = FileBytes.contents(of: loose) { return try Self.parseLoose(Inflate.all(bytes[...]), hex: hex) }
+        for pack in try allPacks() {
+            if let offset = pack.offset(of: oid) { return try pack.object(at: offset, in: self) }
+        }
+        return nil
+    }
+
+    private func allPacks() throws -> [Pack] {
+        if let packs { return packs }
+        var found = [Pack]()
+        if let handle = opendir(directory + "/pack") {
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                guard name.hasSuffix(".idx") else { continue }
+                let base = "\(directory)/pack/\(name.dropLast(4))"
+                if let pack = Pack(index: base + ".idx", pack: base + ".pack") { found.append(pack) }
+            }
+        }
+        packs = found
+        return found
+    }
+
+    private static func parseLoose(_ bytes: [UInt8], hex: String) throws -> (kind: Kind, data: [UInt8]) {
+        guard let space = bytes.firstIndex(of: 0x20), let nul = bytes.firstIndex(of: 0) else {
+            throw GitError(.notFound, "object \(hex) is damaged")
+        }
+        let names: [String: Kind] = ["commit": .commit, "tree": .tree, "blob": .blob, "tag": .tag]
+        guard let kind = names[String(decoding: bytes[..<space], as: UTF8.self)] else { throw GitError(.notFound, "object \(hex) is damaged") }
+        return (kind, Array(bytes[(nul + 1)...]))
+    }
+
+    /// One pack: its `.idx` (fan-out, sorted ids, CRCs, offsets) and `.pack`, both mapped into memory.
+    final class Pack {
+        let index: FileBytes
+        let pack: FileBytes
+        let count: Int
+
+        init?(index indexPath: String, pack packPath: String) {
+            guard let index = FileBytes.map(indexPath), let pack = FileBytes.map(packPath),
+                  index.count >= 8 + 1024, index.word(0) == 0xff74_4f63, index.word(4) == 2 else { return nil }
+            self.index = index
+            self.pack = pack
+            count = Int(index.word(8 + 255 * 4))
+        }
+
+        func offset(of oid: [UInt8]) -> Int? {
+            let first = Int(oid[0])
+            var low = first == 0 ? 0 : Int(index.word(8 + (first - 1) * 4))
+            var high = Int(index.word(8 + first * 4))
+            let names = 8 + 1024
+            while low < high {
+                let middle = (low + high) / 2
+                let order = index.compare(at: names + middle * 20, with: oid)
+                if order == 0 {
+                    let offsets = names + count * 24
+                    let small = index.word(offsets + middle * 4)
+                    guard small & 0x8000_0000 != 0 else { return Int(small) }
+                    let large = offsets + count * 4 + Int(small & 0x7fff_ffff) * 8
+                    return Int(index.word(large)) << 32 | Int(index.word(large + 4))
+                }
+                if order < 0 { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+
+        func object(at offset: Int, in objects: ObjectFiles, depth: Int = 0) throws -> (kind: Kind, data: [UInt8]) {
+            guard depth < 64, offset < pack.count else { throw GitError(.notFound, "a pack's delta chain is damaged") }
+            var cursor = offset
+            var byte = pack[cursor]
+            let type = Int(byte >> 4) & 7
+            var size = Int(byte & 0x0f)
+            var shift = 4
+            while byte & 0x80 != 0 {
+                cursor += 1
+                byte = pack[cursor]
+                size |= Int(byte & 0x7f) << shift
+                shift += 7
+            }
+            cursor += 1
+            switch type {
+            case 1...4:
+                return (Kind(rawValue: type)!, try Inflate.exactly(size, from: pack, at: cursor))
+            case 6:
+                byte = pack[cursor]
+                var distance = Int(byte & 0x7f)
+                while byte & 0x80 != 0 {
+                    cursor += 1
+                    byte = pack[cursor]
+                    distance = ((distance + 1) << 7) | Int(byte & 0x7f)
+                }
+                let base = try object(at: offset - distance, in: objects, depth: depth + 1)
+                return (base.kind, try Delta.apply(try Inflate.exactly(size, from: pack, at: cursor + 1), to: base.data))
+            case 7:
+                let baseID = (0..<20).map { pack[cursor + $0] }
+                guard let base = try objects.read(baseID) else { throw GitError(.notFound, "a delta's base object is missing") }
+                return (base.kind, try Delta.apply(try Inflate.exactly(size, from: pack, at: cursor + 20), to: base.data))
+            default:
+                throw GitError(.notFound, "unknown object type \(type) in a pack")
+            }
+        }
+    }
+}
+
+/// git's delta format: the base's and the result's sizes, then copy and insert instructions.
+enum Delta {
+    static func apply(_ delta: [UInt8], to base: [UInt8]) throws -> [UInt8] {
+        var cursor = 0
+        func size() -> Int {
+            var value = 0, shift = 0
+            while cursor < delta.count {
+                let byte = delta[cursor]
+                cursor += 1
+                value |= Int(byte & 0x7f) << shift
+                shift += 7
+                if byte & 0x80 == 0 { break }
+            }
+            return value
+        }
+        guard size() == base.count else { throw GitError(.notFound, "a delta does not fit its base") }
+        let total = size()
+        var result = [UInt8]()
+        result.reserveCapacity(total)
+        while cursor < delta.count {
+            let op = delta[cursor]
+            cursor += 1
+            if op & 0x80 != 0 {
+                var offset = 0, length = 0
+                for bit in 0..<4 where op & (1 << bit) != 0 { offset |= Int(delta[cursor]) << (8 * bit); cursor += 1 }
+                for bit in 0..<3 where op & (0x10 << bit) != 0 { length |= Int(delta[cursor]) << (8 * bit); cursor += 1 }
+                if length == 0 { length = 0x10000 }
+                guard offset + length <= base.count else { throw GitError(.notFound, "a delta copies past its base") }
+                result.append(contentsOf: base[offset..<(offset + length)])
+            } else if op != 0 {
+                guard cursor + Int(op) <= delta.count else { throw GitError(.notFound, "a delta is truncated") }
+                result.append(contentsOf: delta[cursor..<(cursor + Int(op))])
+                cursor += Int(op)
+            } else {
+                throw GitError(.notFound, "a delta has a reserved instruction")
+            }
+        }
+        guard result.count == total else { throw GitError(.notFound, "a delta's result has the wrong size") }
+        return result
+    }
+}

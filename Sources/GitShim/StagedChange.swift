@@ -1,0 +1,198 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The index git is about to commit and HEAD's tree, read from the repository's files alone,
+/// without libgit2: enough to tell cheaply that a directory's staged content is HEAD's (the
+/// index's cache-tree records a directory's tree id until an entry below it is staged). Every
+/// question answers "unchanged" only when that is certain; anything else is left to libgit2.
+public final class StagedChange {
+    private let index: IndexFile
+    private let objects: ObjectFiles
+    private let headTree: [UInt8]?
+    private let cacheTree: [String: [UInt8]]
+
+    /// Opens the repository as git does inside a hook (`$GIT_DIR`, else the `.git` above the current
+    /// directory; `$GIT_INDEX_FILE`, else its index); nil when any part is in a form not read here
+    /// (a SHA-256 repository, alternates, another object directory, a sparse index, no index).
+    public static func open() -> StagedChange? {
+        open(environment: ProcessInfoLite.environment, currentDirectory: ProcessInfoLite.currentDirectory())
+    }
+
+    static func open(environment: (String) -> String?, currentDirectory cwd: String) -> StagedChange? {
+        func absolute(_ path: String, from base: String) -> String { path.hasPrefix("/") ? path : "\(base)/\(path)" }
+        guard environment("GIT_OBJECT_DIRECTORY") == nil, environment("GIT_ALTERNATE_OBJECT_DIRECTORIES") == nil,
+              let gitDirectory = environment("GIT_DIR").map({ absolute($0, from: cwd) }) ?? findGitDirectory(from: cwd)
+        else { return nil }
+        var common = gitDirectory
+        if let text = FileBytes.contents(of: gitDirectory + "/commondir") {
+            common = absolute(String(decoding: text, as: UTF8.self).trimmingNewlines, from: gitDirectory)
+        }
+        if let explicit = environment("GIT_COMMON_DIR") { common = absolute(explicit, from: cwd) }
+        // Object names other than SHA-1 change every format read here.
+        guard let config = FileBytes.contents(of: common + "/config"),
+              !String(decoding: config, as: UTF8.self).lowercased().contains("objectformat"),
+              let objects = ObjectFiles(directory: common + "/objects") else { return nil }
+        let indexPath = environment("GIT_INDEX_FILE").flatMap { $0.isEmpty ? nil : absolute($0, from: cwd) } ?? gitDirectory + "/index"
+        let head: [UInt8]?
+        do { head = try headCommit(gitDirectory: gitDirectory, common: common) } catch { return nil }
+        guard let index = try? IndexFile(path: indexPath, gitDirectory: gitDirectory), !index.hasSparseDirectories else { return nil }
+        var headTree: [UInt8]?
+        if let head {
+            guard let commit = try? objects.read(head), commit.kind == .commit,
+                  commit.data.starts(with: Array("tree ".utf8)), commit.data.count >= 45,
+                  let oid = Oid(hex: String(decoding: commit.data[5..<45], as: UTF8.self)) else { return nil }
+            headTree = oid.rawBytes
+        }
+        return StagedChange(index: index, objects: objects, headTree: headTree, cacheTree: CacheTree.parse(index.cacheTree ?? []))
+    }
+
+    private init(index: IndexFile, objects: ObjectFiles, headTree: [UInt8]?, cacheTree: [String: [UInt8]]) {
+        self.index = index
+        self.objects = objects
+        self.headTree = headTree
+        self.cacheTree = cacheTree
+    }
+
+    /// True when HEAD has a commit.
+    public var hasHead: Bool { headTree != nil }
+
+    /// Directories ("" for the root) that directly hold a file called `name` in the index, sorted.
+    public func directories(containing name: String) -> [String] {
+        let suffix = Array(("/" + name).utf8)
+        var result = Set<String>()
+        for entry in index.entries where entry.stage == 0 && entry.mode != 0o160000 {
+            let bytes = index.path(of: entry)
+            if bytes.elementsEqual(suffix.dropFirst()) {
+                result.insert("")
+            } else if bytes.count > suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) {
+                result.insert(decodePath(Array(bytes.dropLast(suffix.count))).0)
+            }
+        }
+        return result.sorted()
+    }
+
+    /// True when the index's content at `directory` is certainly HEAD's tree there.
+    public func isUnchanged(directory: String) -> Bool {
+        guard let staged = cacheTree[directory] else { return false }
+        do { return try headID(at: directory) == staged } catch { return false }
+    }
+
+    /// True when the index's entry at `path` (stage 0) and HEAD's are the same object, or both absent.
+    public func isUnchanged(file path: String) -> Bool {
+        let wanted = Array(path.utf8)
+        var staged: [UInt8]?
+        var position = index.firstIndex(notBelow: wanted)
+        while position < index.entries.count, index.path(of: index.entries[position]).elementsEqual(wanted) {
+            if index.entries[position].stage == 0 { staged = Array(index.oidBytes(of: index.entries[position])) }
+            position += 1
+        }
+        do { return try headID(at: path) == staged } catch { return false }
+    }
+
+    /// The id of HEAD's tree or file at `path` ("" for the root tree), nil when there is none.
+    private func headID(at path: String) throws -> [UInt8]? {
+        guard var current = headTree else { return nil }
+        for component in path.split(separator: "/") {
+            guard let tree = try objects.read(current), tree.kind == .tree,
+                  let child = Self.entry(named: Array(component.utf8), in: tree.data) else { return nil }
+            current = child
+        }
+        return current
+    }
+
+    /// The id of the entry called `name` in a tree's raw content (`<mode> <name>\0<20-byte id>` each).
+    private static func entry(named name: [UInt8], in tree: [UInt8]) -> [UInt8]? {
+        var cursor = 0
+        while cursor < tree.count {
+            guard let space = tree[cursor...].firstIndex(of: 0x20), let nul = tree[space...].firstIndex(of: 0),
+                  nul + 21 <= tree.count else { return nil }
+            if tree[(space + 1)..<nul].elementsEqual(name) { return Array(tree[(nul + 1)..<(nul + 21)]) }
+            cursor = nul + 21
+        }
+        return nil
+    }
+
+    private static func findGitDirectory(from start: String) -> String? {
+        var directory = start
+        while true {
+            let candidate = directory == "/" ? "/.git" : directory + "/.git"
+            var status = stat()
+            if stat(candidate, &status) == 0 {
+                if (status.st_mode & S_IFMT) == S_IFDIR { return candidate }
+                guard let text = FileBytes.contents(of: candidate) else { return nil }
+                let line = String(decoding: text, as: UTF8.self).trimmingNewlines
+                guard line.hasPrefix("gitdir: ") else { return nil }
+                let target = String(line.dropFirst(8))
+                return target.hasPrefix("/") ? target : "\(directory)/\(target)"
+            }
+            guard directory != "/", let slash = directory.lastIndex(of: "/") else { return nil }
+            directory = slash == directory.startIndex ? "/" : String(directory[..<slash])
+        }
+    }
+
+    /// HEAD's commit id: nil for an unborn branch; throws when a ref cannot be followed.
+    private static func headCommit(gitDirectory: String, common: String) throws -> [UInt8]? {
+        var name = "HEAD"
+        for _ in 0..<8 {
+            let text = (FileBytes.contents(of: "\(gitDirectory)/\(name)") ?? FileBytes.contents(of: "\(common)/\(name)"))
+                .map { String(decoding: $0, as: UTF8.self).trimmingNewlines } ?? packedRef(name, common: common)
+            guard let text else { return nil }
+            if text.hasPrefix("ref: ") { name = String(text.dropFirst(5)); continue }
+            guard let oid = Oid(hex: text) else { throw GitError(.notFound, "cannot read \(name)") }
+            return oid.rawBytes
+        }
+        throw GitError(.notFound, "HEAD's symbolic references go round in a circle")
+    }
+
+    private static func packedRef(_ name: String, common: String) -> String? {
+        guard let bytes = FileBytes.contents(of: common + "/packed-refs") else { return nil }
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasSuffix(" " + name) {
+            let hex = line.prefix(40)
+            if line.count == 41 + name.count, !hex.hasPrefix("#") { return String(hex) }
+        }
+        return nil
+    }
+}
+
+/// The index's cache-tree extension: for each directory git has a valid tree id for, that id.
+enum CacheTree {
+    /// `<path component>\0<entry count> <subtree count>\n[<20-byte id> when the count is not -1]`, depth first.
+    static func parse(_ bytes: [UInt8]) -> [String: [UInt8]] {
+        var result = [String: [UInt8]]()
+        var cursor = 0
+        func number(until terminator: UInt8) -> Int? {
+            guard let end = bytes[cursor...].firstIndex(of: terminator) else { return nil }
+            defer { cursor = end + 1 }
+            return Int(String(decoding: bytes[cursor..<end], as: UTF8.self))
+        }
+        func node(prefix: String?) -> Bool {
+            guard let nul = bytes[cursor...].firstIndex(of: 0) else { return false }
+            let name = String(decoding: bytes[cursor..<nul], as: UTF8.self)
+            cursor = nul + 1
+            guard let entries = number(until: 0x20), let subtrees = number(until: 0x0A) else { return false }
+            let path = prefix.map { $0.isEmpty ? name : "\($0)/\(name)" } ?? ""
+            if entries >= 0 {
+                guard cursor + 20 <= bytes.count else { return false }
+                result[path] = Array(bytes[cursor..<(cursor + 20)])
+                cursor += 20
+            }
+            for _ in 0..<max(0, subtrees) {
+                if !node(prefix: path) { return false }
+            }
+            return true
+        }
+        if !bytes.isEmpty, !node(prefix: nil) { return [:] }
+        return result
+    }
+}
+
+extension String {
+    var trimmingNewlines: String {
+        var text = Substring(self)
+        while text.last == "\n" || text.last == "\r" || text.last == " " { text = text.dropLast() }
+        return String(text)
+    }
+}
