@@ -69,6 +69,13 @@ enum Inflate {
         return try run(input: file.base + offset, available: file.count - offset, expected: size)
     }
 
+    /// At most `maxBytes` inflated from the start of the stream at `offset` of `file`: the head of a
+    /// large object without inflating the rest.
+    static func prefix(_ maxBytes: Int, from file: FileBytes, at offset: Int) throws -> [UInt8] {
+        guard offset <= file.count else { throw GitError(.notFound, "a pack is truncated") }
+        return try run(input: file.base + offset, available: file.count - offset, expected: nil, limit: maxBytes)
+    }
+
     /// Everything inflated from `bytes` (a loose object).
     static func all(_ bytes: ArraySlice<UInt8>) throws -> [UInt8] {
         try bytes.withUnsafeBufferPointer { buffer in
@@ -77,7 +84,8 @@ enum Inflate {
         }
     }
 
-    private static func run(input: UnsafePointer<UInt8>, available: Int, expected: Int?) throws -> [UInt8] {
+    private static func run(input: UnsafePointer<UInt8>, available: Int, expected: Int?,
+                            limit: Int = .max) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw GitError(.notFound, "cannot start zlib")
@@ -86,7 +94,7 @@ enum Inflate {
         stream.next_in = UnsafeMutablePointer(mutating: input)
         stream.avail_in = UInt32(min(available, Int(UInt32.max)))
         var result = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: max(1, min(expected ?? 64 * 1024, 1 << 20)) + 1)
+        var chunk = [UInt8](repeating: 0, count: max(1, min(expected ?? 64 * 1024, limit, 1 << 20)) + 1)
         while true {
             let status: Int32 = chunk.withUnsafeMutableBufferPointer { out in
                 stream.next_out = out.baseAddress
@@ -98,7 +106,9 @@ enum Inflate {
             if status == Z_STREAM_END { break }
             guard status == Z_OK else { throw GitError(.notFound, "an object's compressed data is damaged") }
             if let expected, result.count > expected { break }
+            if result.count >= limit { break }
         }
+        if result.count > limit { return Array(result.prefix(limit)) }
         if let expected, result.count != expected { throw GitError(.notFound, "an object has the wrong size") }
         return result
     }

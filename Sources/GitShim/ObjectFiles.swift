@@ -31,6 +31,18 @@ final class ObjectFiles {
         return nil
     }
 
+    /// At most `maxBytes` leading bytes of a blob stored whole (not as a delta) in one of the packs;
+    /// nil when no pack holds it undeltified. Only the start of its compressed stream is inflated.
+    func packedBlobPrefix(_ oid: [UInt8], maxBytes: Int) throws -> [UInt8]? {
+        for pack in try allPacks() {
+            // Another pack may hold the same object whole where this one holds a delta.
+            if let offset = pack.offset(of: oid), let prefix = try pack.wholeBlobPrefix(at: offset, maxBytes: maxBytes) {
+                return prefix
+            }
+        }
+        return nil
+    }
+
     private func allPacks() throws -> [Pack] {
         if let packs { return packs }
         var found = [Pack]()
@@ -90,8 +102,9 @@ final class ObjectFiles {
             return nil
         }
 
-        func object(at offset: Int, in objects: ObjectFiles, depth: Int = 0) throws -> (kind: Kind, data: [UInt8]) {
-            guard depth < 64, offset < pack.count else { throw GitError(.notFound, "a pack's delta chain is damaged") }
+        /// An entry's type, inflated size and where its data starts.
+        func header(at offset: Int) throws -> (type: Int, size: Int, data: Int) {
+            guard offset < pack.count else { throw GitError(.notFound, "a pack's delta chain is damaged") }
             var cursor = offset
             var byte = pack[cursor]
             let type = Int(byte >> 4) & 7
@@ -99,11 +112,26 @@ final class ObjectFiles {
             var shift = 4
             while byte & 0x80 != 0 {
                 cursor += 1
+                guard cursor < pack.count else { throw GitError(.notFound, "a pack is truncated") }
                 byte = pack[cursor]
                 size |= Int(byte & 0x7f) << shift
                 shift += 7
             }
-            cursor += 1
+            return (type, size, cursor + 1)
+        }
+
+        /// The head of the entry at `offset` when it is a whole blob, else nil.
+        func wholeBlobPrefix(at offset: Int, maxBytes: Int) throws -> [UInt8]? {
+            let entry = try header(at: offset)
+            guard entry.type == Kind.blob.rawValue else { return nil }
+            return try Inflate.prefix(min(maxBytes, entry.size), from: pack, at: entry.data)
+        }
+
+        func object(at offset: Int, in objects: ObjectFiles, depth: Int = 0) throws -> (kind: Kind, data: [UInt8]) {
+            guard depth < 64 else { throw GitError(.notFound, "a pack's delta chain is damaged") }
+            let (type, size, start) = try header(at: offset)
+            var cursor = start
+            var byte: UInt8
             switch type {
             case 1...4:
                 return (Kind(rawValue: type)!, try Inflate.exactly(size, from: pack, at: cursor))
