@@ -1,3 +1,4 @@
+import Foundation
 import Deploy
 import GitShim
 import KubeClient
@@ -64,6 +65,7 @@ public struct ClusterDeployer: CommitDeployer {
         options.revision = commit.oid.hex
         options.workflow = directory
         options.limit = config.maxCodeBytes
+        options.codeConfigMap = config.codeConfigMap
         options.strict = config.strict
         options.contextNamespace = try? found.get().namespace
         let prepared: WorkflowDeploy.Prepared
@@ -83,13 +85,18 @@ public struct ClusterDeployer: CommitDeployer {
         var settings = DeploySettings()
         settings.wait = false
         settings.readsSecrets = false
+        settings.actor = "post-receive@" + ProcessInfo.processInfo.hostName
         do {
             let result = try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: { _ in }, warn: { _ in })
             try? await client.shutdown()
             let changed = result.changedObjects.map(\.description)
-            let what = changed.isEmpty ? (result.restarted ? "restarted" : "already deployed, nothing changed") : changed.joined(separator: ", ")
+            var what = changed.isEmpty ? (result.restarted ? "restarted" : "already deployed, nothing changed") : changed.joined(separator: ", ")
+            if !result.startedRollout, rendered.codeCommit.oid != rendered.commit.oid, !changed.isEmpty {
+                what += "; nothing restarted (\(WorkflowLocator.display(rendered.directory)) is unchanged since \(rendered.codeCommit.oid.short))"
+            }
+            let shallow = rendered.codeCommit.shallowNote(directory: rendered.directory).map { "; \($0)" } ?? ""
             return "\(at): deployed \(rendered.spec.name) to namespace \(rendered.namespace): \(what)"
-                + (result.startedRollout ? "; rollout started (follow it with `pipedreamer status \(rendered.spec.name) -n \(rendered.namespace)`)" : "")
+                + shallow + (result.startedRollout ? "; rollout started (follow it with `pipedreamer status \(rendered.spec.name) -n \(rendered.namespace)`)" : "")
         } catch {
             try? await client.shutdown()
             return "\(at): deploy of \(rendered.spec.name) failed: \(Self.problem(in: error)); the push itself succeeded, run `pipedreamer deploy \(commit.oid.short)` to retry"

@@ -23,6 +23,9 @@ struct DeployCommand: AsyncParsableCommand {
         Deployment, the Service and the CronJobs with server-side apply, prune CronJobs the spec \
         no longer has, stamp the commit's SHA into the pod template's \
         kubectl.kubernetes.io/restartedAt (only when it changed), then wait for the rollout. \
+        The stamped SHA is the last commit that changed the workflow's directory as of the deployed \
+        commit (git log -1 --format=%H REV -- DIR), so a commit that changes nothing in the directory \
+        restarts nothing; the Deployment records the deployed commit in pipedreamer.dev/commit. \
         Deploying the commit that is already deployed changes nothing and restarts nothing.
 
         Before the first write, every object is checked by the server (a server-side dry run); a \
@@ -62,12 +65,16 @@ struct DeployCommand: AsyncParsableCommand {
           help: "Delete the workflow's Secret when the working copy has no .secrets.yaml or .secrets/. (default: keep it)")
     var pruneSecret = false
 
+    @Option(help: ArgumentHelp("Per-commit code ConfigMaps to keep for rollback besides the live one; older ones that no ReplicaSet mounts are deleted after a completed rollout. (default: 5)", valueName: "n"))
+    var keep: Int = 5
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text (progress lines) or json (a summary object; progress goes to standard error). With --dry-run=client: the objects as YAML, or as a JSON List with json.", valueName: "format"))
     var output: DeployOutput = .text
 
     func validate() throws {
         _ = try parsedTimeout()
         _ = try parsedLockTimeout()
+        guard keep >= 0 else { throw ValidationError("--keep must be 0 or more") }
         if let requestTimeout = cluster.requestTimeout {
             do {
                 _ = try KubeRequestTimeout.parse(requestTimeout)
@@ -92,6 +99,7 @@ struct DeployCommand: AsyncParsableCommand {
         }
         say("deploying workflow \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace) on \(connection.server.absoluteString)")
         say(rendered.image.describe(commitLabel: "commit \(rendered.commit.oid.short)"))
+        if let note = rendered.codeCommit.shallowNote(directory: rendered.directory) { say(note) }
         if let secrets = prepared.secrets {
             say("secret \(Manifests.secretName(rendered.spec.name)): \(secrets.data.count) key\(secrets.data.count == 1 ? "" : "s") from \(secrets.origin) (values not shown)")
         }
@@ -112,6 +120,8 @@ struct DeployCommand: AsyncParsableCommand {
         settings.forceConflicts = forceConflicts
         settings.pruneSecret = pruneSecret
         LeaseSignals.install()
+        settings.keepCodeVersions = keep
+        settings.actor = DeployActor.current
         let result = try await withClient(cluster, connection) { client in
             try await mapErrors {
                 try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: say,
@@ -160,6 +170,7 @@ struct DeployCommand: AsyncParsableCommand {
             "workflow": .string(rendered.spec.name),
             "namespace": .string(rendered.namespace),
             "commit": .string(rendered.commit.oid.hex),
+            "codeCommit": .string(rendered.codeCommit.oid.hex),
             "tags": .array(tags.map(JSONValue.string)),
             "image": .string(rendered.image.image),
             "dryRun": .bool(dryRun),

@@ -22,6 +22,7 @@ struct DiffCommand: AsyncParsableCommand {
         do {
             let connection = try cluster.connection()
             let (_, rendered) = try target.render(contextNamespace: connection.namespace)
+            if let note = rendered.codeCommit.shallowNote(directory: rendered.directory) { printError(note) }
             let entries = try await withClient(cluster, connection) { client in
                 try await mapErrors { try await WorkflowDiff(api: client).run(rendered) }
             }

@@ -12,7 +12,7 @@ struct Pipedreamer: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [RenderCommand.self, CheckCommand.self, DeployCommand.self, StatusCommand.self,
-                      DiffCommand.self, DeleteCommand.self, HookCommand.self, InstallHooksCommand.self,
+                      DiffCommand.self, HistoryCommand.self, RollbackCommand.self, DeleteCommand.self, HookCommand.self, InstallHooksCommand.self,
                       UninstallHooksCommand.self]
     )
 }

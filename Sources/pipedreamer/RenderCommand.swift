@@ -30,6 +30,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let (_, rendered) = try target.render(omittingUnsetNamespace: true)
+        if let note = rendered.codeCommit.shallowNote(directory: rendered.directory) { printError(note) }
         let text = output == .yaml ? try ManifestWriter.yaml(rendered.objects) : try ManifestWriter.json(rendered.objects)
         print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
         printError("rendered workflow \(WorkflowLocator.display(rendered.directory)) at commit \(rendered.commit.oid.hex); \(rendered.image.describe(commitLabel: "commit \(rendered.commit.oid.short)"))")

@@ -11,7 +11,10 @@ struct StatusCommand: AsyncParsableCommand {
         discussion: """
         Prints the deployed commit (and the local tags that point at it), the image, ready and \
         desired replicas, the rollout state, the CronJobs, and whether HEAD of the current \
-        repository differs from what is deployed. Without NAME, the workflow (and its \
+        repository differs from what is deployed. The code commit (the last commit that changed \
+        the workflow's directory as of the deployed commit) is shown when it is not the deployed \
+        commit, and the code ConfigMap the pods mount with its mode (shared or per-commit); HEAD \
+        counts as deployed when nothing in the directory changed since the deployed code. Without NAME, the workflow (and its \
         deployment.namespace) is read from HEAD's workflow.yaml.
         """
     )
@@ -34,10 +37,10 @@ struct StatusCommand: AsyncParsableCommand {
         let repository = try? repositoryOptions.open()
         // With NAME the local workflow only adds its namespace; a repository of several workflows is fine then.
         let local = name == nil ? try localWorkflow(repository) : try? localWorkflow(repository)
-        guard let workflowName = name ?? local?.spec?.name else {
+        guard let workflowName = name ?? local?.check.spec?.name else {
             throw ValidationFailure("name a workflow (pipedreamer status NAME), or run inside a repository whose HEAD has a workflow.yaml")
         }
-        let localSpec = local?.spec.flatMap { $0.name == workflowName ? $0 : nil }
+        let localSpec = local?.check.spec.flatMap { $0.name == workflowName ? $0 : nil }
         let ns = KubeNamespace.resolve(flag: namespace, workflow: localSpec?.namespace, connection: connection)
         let status = try await withClient(cluster, connection) { client in
             try await mapErrors { try await WorkflowStatus.fetch(api: client, namespace: ns, name: workflowName) }
@@ -45,28 +48,80 @@ struct StatusCommand: AsyncParsableCommand {
         guard let status else {
             throw ValidationFailure("workflow \(workflowName) is not deployed in namespace \(ns) (no deployment.apps/\(workflowName)); deploy it with `pipedreamer deploy`")
         }
-        let head = repository.flatMap { try? $0.resolveCommit("HEAD") }
+        let head = try repository.flatMap { try headVersion($0, local: local, deployed: workflowName) }
         let tags = status.commit.flatMap { commit in
             Oid(hex: commit).flatMap { try? repository?.tags(pointingAt: $0) }
         } ?? []
+        if let note = head?.code.shallowNote(directory: head?.directory ?? "") { printError(note) }
         if output == .json {
-            print(try json(status, tags: tags, head: head?.oid.hex))
+            print(try json(status, tags: tags, head: head))
         } else {
-            print(text(status, tags: tags, head: head?.oid.hex))
+            print(text(status, tags: tags, head: head))
         }
     }
 
-    /// The spec of the chosen workflow at HEAD, when there is a repository with one.
-    func localWorkflow(_ repository: Repository?) throws -> WorkflowCheck? {
-        try repositoryOptions.localWorkflow(repository)
+    /// HEAD and the last commit that changed the workflow's directory as of HEAD.
+    struct HeadVersion {
+        let commit: String
+        let directory: String
+        let code: CodeCommit
+
+        /// Deployed when HEAD is the deployed commit, or when nothing in the directory changed since the deployed code.
+        func isDeployed(_ status: WorkflowStatus) -> Bool {
+            commit == status.commit || code.oid.hex == (status.codeCommit ?? status.restartedAt)
+        }
     }
 
-    func text(_ status: WorkflowStatus, tags: [String], head: String?) -> String {
+    func headVersion(_ repository: Repository, local: LocalWorkflow?, deployed name: String) throws -> HeadVersion? {
+        guard let head = try? repository.resolveCommit("HEAD") else { return nil }
+        guard let directory = try local.flatMap({ $0.check.spec?.name == name ? $0.directory : nil })
+                ?? directory(of: name, at: head, in: repository) else {
+            return HeadVersion(commit: head.oid.hex, directory: "", code: CodeCommit(oid: head.oid))
+        }
+        let code = try mapErrors { try CodeCommit.find(repository: repository, commit: head, directory: directory) }
+        return HeadVersion(commit: head.oid.hex, directory: directory, code: code)
+    }
+
+    /// The directory at `commit` whose workflow.yaml names workflow `name`, if any.
+    func directory(of name: String, at commit: Commit, in repository: Repository) throws -> String? {
+        guard let snapshot = try? CommitSnapshot(repository: repository, commit: commit),
+              let all = try? WorkflowLocator.discover(in: snapshot) else { return nil }
+        return all.first { directory in
+            (try? WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all))?.spec?.name == name
+        }
+    }
+
+    /// The chosen workflow at HEAD and its directory.
+    struct LocalWorkflow {
+        let check: WorkflowCheck
+        let directory: String
+    }
+
+    /// The chosen workflow at HEAD, when there is a repository with one.
+    func localWorkflow(_ repository: Repository?) throws -> LocalWorkflow? {
+        guard let repository, let commit = try? repository.resolveCommit("HEAD") else { return nil }
+        return try mapErrors {
+            let snapshot = try CommitSnapshot(repository: repository, commit: commit)
+            let all = try WorkflowLocator.discover(in: snapshot)
+            guard !all.isEmpty else { return nil }
+            let directory = try WorkflowLocator.select(in: snapshot, requested: repositoryOptions.workflowDirectory(in: repository),
+                                                       currentDirectory: repositoryOptions.currentDirectory(in: repository))
+            return LocalWorkflow(check: try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all), directory: directory)
+        }
+    }
+
+    func text(_ status: WorkflowStatus, tags: [String], head: HeadVersion?) -> String {
         var lines = ["workflow:  \(status.name) (namespace \(status.namespace))"]
         let commit = status.commit ?? "unknown (not deployed by pipedreamer)"
         lines.append("commit:    \(commit)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))")")
-        if let stamp = status.restartedAt, stamp != status.commit {
+        if let code = status.codeCommit, code != status.commit {
+            lines.append("code:      \(code) (the last commit that changed the workflow's directory)")
+        }
+        if let stamp = status.restartedAt, stamp != (status.codeCommit ?? status.commit) {
             lines.append("restarted: \(stamp) (the pods were last restarted for another commit)")
+        }
+        if let configMap = status.codeConfigMap, let mode = status.codeConfigMapMode {
+            lines.append("code map:  \(configMap) (\(mode.rawValue))")
         }
         lines.append("image:     \(status.image ?? "?")")
         lines.append("replicas:  \(status.readyReplicas)/\(status.desiredReplicas) ready")
@@ -83,12 +138,15 @@ struct StatusCommand: AsyncParsableCommand {
             }
         }
         if let head {
-            lines.append("HEAD:      \(head) " + (head == status.commit ? "(deployed)" : "(differs from the deployed commit)"))
+            let state = head.commit == status.commit ? "(deployed)"
+                : head.isDeployed(status) ? "(deployed: nothing in \(WorkflowLocator.display(head.directory)) changed since \(head.code.oid.short))"
+                : "(differs from the deployed commit)"
+            lines.append("HEAD:      \(head.commit) \(state)")
         }
         return lines.joined(separator: "\n")
     }
 
-    func json(_ status: WorkflowStatus, tags: [String], head: String?) throws -> String {
+    func json(_ status: WorkflowStatus, tags: [String], head: HeadVersion?) throws -> String {
         let rollout: (String, String)
         switch status.rollout {
         case .complete(let message): rollout = ("complete", message)
@@ -101,6 +159,9 @@ struct StatusCommand: AsyncParsableCommand {
             "commit": status.commit.map(JSONValue.string) ?? .null,
             "tags": .array(tags.map(JSONValue.string)),
             "restartedAt": status.restartedAt.map(JSONValue.string) ?? .null,
+            "codeCommit": status.codeCommit.map(JSONValue.string) ?? .null,
+            "codeConfigMap": status.codeConfigMap.map(JSONValue.string) ?? .null,
+            "codeConfigMapMode": status.codeConfigMapMode.map { JSONValue.string($0.rawValue) } ?? .null,
             "image": status.image.map(JSONValue.string) ?? .null,
             "readyReplicas": .int(status.readyReplicas),
             "desiredReplicas": .int(status.desiredReplicas),
@@ -109,8 +170,9 @@ struct StatusCommand: AsyncParsableCommand {
                 .object(["name": .string(job.name), "schedule": .string(job.schedule), "suspended": .bool(job.suspended),
                          "lastScheduleTime": job.lastScheduleTime.map(JSONValue.string) ?? .null])
             }),
-            "head": head.map(JSONValue.string) ?? .null,
-            "headDiffers": head.map { JSONValue.bool($0 != status.commit) } ?? .null,
+            "head": head.map { JSONValue.string($0.commit) } ?? .null,
+            "headCodeCommit": head.map { JSONValue.string($0.code.oid.hex) } ?? .null,
+            "headDiffers": head.map { JSONValue.bool(!$0.isDeployed(status)) } ?? .null,
         ])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -24,6 +24,11 @@ struct TargetOptions: ParsableArguments {
             help: ArgumentHelp("RuntimeClass of the pods; an empty value disables it.", valueName: "name"))
     var runtimeClass: String = "gvisor"
 
+    @Option(name: .customLong("code-configmap"),
+            help: ArgumentHelp("Where the code lives: shared (one ConfigMap <name>-code, rewritten in place) or per-commit (an immutable ConfigMap <name>-code-<12 hex of the code commit> per version, kept for rollback). (default: git config pipedreamer.codeConfigMap, else shared)",
+                               valueName: "mode"))
+    var codeConfigMap: String?
+
     @Flag(help: "Treat warnings (unknown keys in workflow.yaml) as errors. (default: off, or git config pipedreamer.strict)")
     var strict = false
 
@@ -64,6 +69,7 @@ struct TargetOptions: ParsableArguments {
         options.limit = settings.maxCodeBytes
         options.strict = strict || settings.strict
         options.omitsUnsetNamespace = omittingUnsetNamespace
+        options.codeConfigMap = try codeConfigMap.map { try CodeConfigMapMode.parse($0, source: "--code-configmap") } ?? settings.codeConfigMap
         return options
     }
 

@@ -17,7 +17,7 @@ import TestSupport
             #expect(lines.contains("cronjob.batch/hello-cron created"))
             #expect(lines.contains("deployment \"hello\" successfully rolled out"))
             #expect(lines.last == "deployed hello at \(h.firstCommit) to namespace default")
-            #expect(h.configMap?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string == h.firstCommit)
+            #expect(h.configMap?.value(at: ["metadata", "annotations", "pipedreamer.dev/code-commit"])?.string == h.firstCommit)
             #expect(h.object(.services, "hello") != nil)
             #expect(h.object(.cronJobs, "hello-cron")?.value(at: ["spec", "schedule"])?.string == "0 * * * *")
             #expect(h.restartedAt == h.firstCommit)

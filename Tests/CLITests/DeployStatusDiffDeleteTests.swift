@@ -64,6 +64,7 @@ import TestSupport
                 deployment.apps/hello deleted
                 secret/hello-secrets deleted
                 configmap/hello-code deleted
+                configmap/hello-history deleted
 
                 """))
             #expect(h.resourceVersions().isEmpty)

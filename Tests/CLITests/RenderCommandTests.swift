@@ -97,7 +97,8 @@ let trickyContents: [String: [UInt8]] = [
         #expect(value(deployment, "spec", "template", "metadata", "annotations") as? [String: String]
                 == ["kubectl.kubernetes.io/restartedAt": sha])
         #expect((value(deployment, "metadata", "annotations") as? [String: String])?["pipedreamer.dev/commit"] == sha)
-        #expect((value(objects["ConfigMap/tricky-code"], "metadata", "annotations") as? [String: String])?["pipedreamer.dev/commit"] == sha)
+        #expect((value(deployment, "metadata", "annotations") as? [String: String])?["pipedreamer.dev/code-commit"] == sha)
+        #expect((value(objects["ConfigMap/tricky-code"], "metadata", "annotations") as? [String: String]) == ["pipedreamer.dev/code-commit": sha])
     }
 }
 

@@ -204,13 +204,27 @@ private func items(ofJSON json: String) throws -> [[String: Any]] {
     #expect(objects.allSatisfy { $0.metadata.namespace == "team-a" })
 }
 
-@Test func configMapHoldsEachFileUnderItsKeyAndTheCommit() throws {
+@Test func configMapHoldsEachFileUnderItsKeyAndTheCodeCommit() throws {
     guard case .configMap(let configMap) = Manifests.build(sampleInput())[0] else {
         Issue.record("first object is not a ConfigMap")
         return
     }
     #expect(configMap.data == ["workflow.yaml": "name: hello\nversion: 1.0\n", "nodes_fetch.ts": "export default 1;\n"])
-    #expect(configMap.metadata.annotations == ["pipedreamer.dev/commit": sha])
+    #expect(configMap.metadata.annotations == ["pipedreamer.dev/code-commit": sha])
+}
+
+@Test func theCodeCommitStampsTheTemplateAndTheConfigMapWhileTheDeploymentRecordsTheDeployedCommit() throws {
+    var input = sampleInput()
+    let code = String(repeating: "c", count: 40)
+    input.codeCommit = code
+    let objects = Manifests.build(input)
+    guard case .configMap(let configMap) = objects[0], case .deployment(let deployment) = objects[1] else {
+        Issue.record("unexpected objects")
+        return
+    }
+    #expect(configMap.metadata.annotations == ["pipedreamer.dev/code-commit": code])
+    #expect(deployment.metadata.annotations == ["pipedreamer.dev/commit": sha, "pipedreamer.dev/code-commit": code])
+    #expect(deployment.spec.template.metadata?.annotations == ["kubectl.kubernetes.io/restartedAt": code])
 }
 
 private func deployment(_ input: ManifestInput = sampleInput()) throws -> Deployment {
@@ -274,7 +288,7 @@ private enum ManifestTestError: Error { case unexpectedObject }
 @Test func deploymentCarriesCommitAndRestartStamp() throws {
     let deployment = try deployment()
     #expect(deployment.spec.replicas == 1)
-    #expect(deployment.metadata.annotations == ["pipedreamer.dev/commit": sha])
+    #expect(deployment.metadata.annotations == ["pipedreamer.dev/commit": sha, "pipedreamer.dev/code-commit": sha])
     #expect(deployment.spec.template.metadata?.annotations == ["kubectl.kubernetes.io/restartedAt": sha])
 }
 
@@ -408,7 +422,7 @@ private func triggerCommand(_ triggerName: String?) -> [String]? {
         kind: ConfigMap
         metadata:
           annotations:
-            pipedreamer.dev/commit: '1234567890123456789012345678901234567890'
+            pipedreamer.dev/code-commit: '1234567890123456789012345678901234567890'
           labels:
             app.kubernetes.io/managed-by: pipedreamer
             app.kubernetes.io/name: hi

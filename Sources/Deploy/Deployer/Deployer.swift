@@ -20,6 +20,10 @@ public struct DeploySettings: Sendable {
     public var readsSecrets = true
     /// How long to wait for another deploy's lease (`--lock-timeout`); zero fails at once.
     public var lockTimeout: Duration = .seconds(120)
+    /// Per-commit code ConfigMaps kept for rollback besides the live one.
+    public var keepCodeVersions = 5
+    /// Who deploys, as the history records it (`user@host`, `post-receive@host`).
+    public var actor = "unknown"
 
     public init() {}
 }
@@ -36,10 +40,20 @@ public struct AppliedObject: Sendable, Equatable, CustomStringConvertible {
 
 /// The result of a deploy.
 public struct DeployResult: Sendable {
-    public let objects: [AppliedObject]
+    public private(set) var objects: [AppliedObject]
     /// True when the restart patch was sent: the Deployment existed and the deployed commit changed.
     public let restarted: Bool
     public let rollout: RolloutState?
+    /// True when the apply itself changed the existing Deployment's pod template (a new image, a
+    /// node file added, another code ConfigMap), the new stamp riding along.
+    public var templateChanged = false
+
+    /// The same result with `more` objects (deletions after the rollout) at the end.
+    public func adding(_ more: [AppliedObject]) -> DeployResult {
+        var result = self
+        result.objects += more
+        return result
+    }
 
     /// The objects this deploy changed. A Secret is re-applied every time (its current values are
     /// never read), so it alone does not count.
@@ -52,7 +66,7 @@ public struct DeployResult: Sendable {
 
     /// True when the pods roll for this commit: the Deployment was created (already stamped) or restamped.
     public var startedRollout: Bool {
-        restarted || objects.contains { $0.reference.hasPrefix("deployment.apps/") && $0.outcome == .created }
+        restarted || templateChanged || objects.contains { $0.reference.hasPrefix("deployment.apps/") && $0.outcome == .created }
     }
 }
 
@@ -76,11 +90,21 @@ public struct Deployer: Sendable {
         // Current state, read once, tells created from configured from unchanged and what to prune.
         let live = try await liveObjects(namespace: namespace, selector: selector)
         let existing = live.mapValues { $0[path: "metadata", "resourceVersion"]?.stringValue ?? "" }
-        let sha = rendered.commit.oid.hex
+        // The stamp is the code commit: a commit that changes nothing in the workflow restarts nothing.
+        let sha = rendered.codeCommit.oid.hex
         let liveDeployment = live[Self.key(.deployments, name)]
 
-        // Every object is dry-run first: a refusal there writes nothing.
-        let bodies = try requestBodies(rendered, secret: secret, liveDeployment: liveDeployment, settings: settings)
+        // Every object is dry-run first: a refusal there writes nothing. This code commit's immutable
+        // ConfigMap, when it is already there, is not sent at all: a redeploy writes no new one.
+        var bodies = try requestBodies(rendered, secret: secret, liveDeployment: liveDeployment, settings: settings)
+        var kept = [AppliedObject]()
+        bodies.removeAll { type, objectName, body in
+            guard type == .configMaps, body[path: "immutable"] == .bool(true),
+                  existing[Self.key(.configMaps, objectName)] != nil else { return false }
+            kept.append(AppliedObject(reference: Self.reference(.configMaps, objectName), outcome: .unchanged))
+            return true
+        }
+        for record in kept { say(record.description + (dryRun ? " (server dry run)" : "")) }
         let validation = DeployValidation(api: api, namespace: namespace, workflow: name,
                                           adopt: settings.adopt, forceConflicts: settings.forceConflicts)
         var plans = try await validation.validate(bodies, live: live)
@@ -88,6 +112,7 @@ public struct Deployer: Sendable {
             plans[index] = Self.carryingStamp(plans[index], live: liveDeployment, sha: sha)
         }
         var (applied, deploymentAfterApply) = try await write(plans, namespace: namespace, dryRun: dryRun)
+        applied = kept + applied
 
         let wanted = rendered.cronJobNames
         for (key, _) in existing.sorted(by: { $0.key < $1.key }) where key.hasPrefix(Self.key(.cronJobs, "")) {
@@ -115,14 +140,19 @@ public struct Deployer: Sendable {
         if stamped != sha {
             deployment = try await rolloutRestart(namespace: namespace, deployment: name, sha: sha, dryRun: dryRun)
             restarted = true
-            say("\(Self.reference(.deployments, name)) restarted at \(rendered.commit.oid.short)" + (dryRun ? " (server dry run)" : ""))
+            say("\(Self.reference(.deployments, name)) restarted at \(rendered.codeCommit.oid.short)" + (dryRun ? " (server dry run)" : ""))
         }
 
         var rollout: RolloutState?
         if settings.wait, !dryRun {
-            rollout = try await waitForRollout(namespace: namespace, name: name, commit: sha, after: deployment, settings: settings)
+            // The wait is for this deploy's commit (the Deployment's pipedreamer.dev/commit), not its code commit.
+            rollout = try await waitForRollout(namespace: namespace, name: name, commit: rendered.commit.oid.hex,
+                                               after: deployment, settings: settings)
         }
-        return DeployResult(objects: applied, restarted: restarted, rollout: rollout)
+        var result = DeployResult(objects: applied, restarted: restarted, rollout: rollout)
+        let liveTemplate = live[Self.key(.deployments, name)]?[path: "spec", "template"]
+        result.templateChanged = liveTemplate != nil && deployment?[path: "spec", "template"] != liveTemplate
+        return result
     }
 
     /// `RolloutRestart(namespace, deployment, sha)`: a strategic-merge patch of the template's

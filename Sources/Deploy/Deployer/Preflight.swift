@@ -20,7 +20,8 @@ public struct Preflight: Sendable {
     /// The verbs a deploy of these objects uses: server-side apply is a patch that creates when the
     /// object is missing; the current state is listed by label; prune deletes CronJobs; the restart
     /// patches and the wait reads the Deployment.
-    public static func permissions(withSecret: Bool, withLease: Bool = true) -> [Permission] {
+    public static func permissions(withSecret: Bool, withLease: Bool = true,
+                                   codeConfigMap: CodeConfigMapMode = .shared) -> [Permission] {
         var result = [Permission]()
         var types: [ResourceType] = [.configMaps, .deployments, .services, .cronJobs]
         if withSecret { types.insert(.secrets, at: 1) }
@@ -35,17 +36,23 @@ public struct Preflight: Sendable {
         if withLease {
             for verb in ["get", "create", "update", "delete"] { result.append(Permission(verb: verb, type: .leases)) }
         }
+        // The history record is read back; clean-up of code ConfigMaps after the rollout deletes, and
+        // in per-commit mode reads what the ReplicaSets mount.
+        result.append(Permission(verb: "get", type: .configMaps))
+        result.append(Permission(verb: "delete", type: .configMaps))
+        if codeConfigMap == .perCommit { result.append(Permission(verb: "list", type: .replicaSets)) }
         return result
     }
 
-    public func run(namespace: String, runtimeClass: String?, withSecret: Bool, withLease: Bool = true) async throws {
+    public func run(namespace: String, runtimeClass: String?, withSecret: Bool, withLease: Bool = true,
+                    codeConfigMap: CodeConfigMapMode = .shared) async throws {
         do {
             _ = try await api.serverVersion()
         } catch let error as KubeAPIError {
             throw DeployError("the Kubernetes API is not usable: \(error.detail)")
         }
         try await checkNamespace(namespace)
-        try await checkPermissions(namespace: namespace, withSecret: withSecret, withLease: withLease)
+        try await checkPermissions(namespace: namespace, withSecret: withSecret, withLease: withLease, codeConfigMap: codeConfigMap)
         if let runtimeClass { try await checkRuntimeClass(runtimeClass) }
     }
 
@@ -60,8 +67,8 @@ public struct Preflight: Sendable {
         }
     }
 
-    func checkPermissions(namespace: String, withSecret: Bool, withLease: Bool) async throws {
-        let permissions = Self.permissions(withSecret: withSecret, withLease: withLease)
+    func checkPermissions(namespace: String, withSecret: Bool, withLease: Bool, codeConfigMap: CodeConfigMapMode) async throws {
+        let permissions = Self.permissions(withSecret: withSecret, withLease: withLease, codeConfigMap: codeConfigMap)
         let reviews = try await withThrowingTaskGroup(of: (Int, AccessReview).self) { group in
             for (index, permission) in permissions.enumerated() {
                 group.addTask {

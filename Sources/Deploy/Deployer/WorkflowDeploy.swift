@@ -12,6 +12,8 @@ public enum WorkflowDeploy {
         public let secrets: SecretSource?
         /// Local tags that point at the deployed commit.
         public let tags: [String]
+        /// Where the commit was read, to tell whether it is older than the deployed one.
+        public var repository: Repository?
 
         /// The Secret built from `secrets`.
         public var secret: Secret? {
@@ -29,7 +31,7 @@ public enum WorkflowDeploy {
             : nil
         if let secrets { try SecretDigest.check(secrets, secretName: Manifests.secretName(rendered.spec.name)) }
         let tags = (try? repository.tags(pointingAt: rendered.commit.oid)) ?? []
-        return Prepared(rendered: rendered, secrets: secrets, tags: tags)
+        return Prepared(rendered: rendered, secrets: secrets, tags: tags, repository: repository)
     }
 
     /// Preflight, the deploy lease (waiting up to `settings.lockTimeout` for another deploy of the
@@ -44,13 +46,13 @@ public enum WorkflowDeploy {
         let takesLease = !settings.serverDryRun
         try await Preflight(api: api, warn: warn)
             .run(namespace: rendered.namespace, runtimeClass: rendered.runtimeClass,
-                 withSecret: secret != nil || settings.pruneSecret, withLease: takesLease)
-        let deployer = Deployer(api: api, say: say)
-        guard takesLease else { return try await deployer.deploy(rendered, secret: secret, settings: settings) }
+                 withSecret: secret != nil || settings.pruneSecret, withLease: takesLease,
+                 codeConfigMap: rendered.codeConfigMap)
+        guard takesLease else { return try await deployAndFinish(prepared, api: api, settings: settings, say: say) }
         let lease = DeployLease(api: api, namespace: rendered.namespace, workflow: rendered.spec.name, commit: rendered.commit.oid.hex)
         let held = try await lease.acquire(timeout: settings.lockTimeout, say: say, warn: warn)
         do {
-            let result = try await deployer.deploy(rendered, secret: secret, settings: settings)
+            let result = try await deployAndFinish(prepared, api: api, settings: settings, say: say)
             if let other = held.lostTo {
                 throw DeployError("the deploy lease \(lease.name) was taken over by \(other) during this deploy; run the deploy again")
             }
@@ -60,5 +62,44 @@ public enum WorkflowDeploy {
             await held.release()
             throw error
         }
+    }
+
+    /// What the lease guards: the older-commit note, the deploy itself, then its history entry and
+    /// the clean-up of code ConfigMaps (a failure that reached the Deployment is recorded too).
+    static func deployAndFinish(_ prepared: Prepared, api: any KubernetesAPI, settings: DeploySettings,
+                                say: @escaping @Sendable (String) -> Void) async throws -> DeployResult {
+        let rendered = prepared.rendered
+        if let note = try await OlderCommitNote.make(rendered, repository: prepared.repository, api: api) { say(note) }
+        let result: DeployResult
+        do {
+            result = try await Deployer(api: api, say: say).deploy(rendered, secret: prepared.secret, settings: settings)
+        } catch {
+            try? await recordFailure(rendered, api: api, settings: settings)
+            throw error
+        }
+        return try await finish(rendered, result, api: api, settings: settings, say: say)
+    }
+
+    /// After the apply: the history entry of a deploy that rolled the pods, then (once the rollout
+    /// is complete, so no old pod still mounts them) the code ConfigMaps nothing needs any more.
+    static func finish(_ rendered: Rendered, _ result: DeployResult, api: any KubernetesAPI, settings: DeploySettings,
+                       say: @escaping @Sendable (String) -> Void) async throws -> DeployResult {
+        guard !settings.serverDryRun else { return result }
+        if result.startedRollout {
+            let outcome: DeployHistory.Entry.Outcome = if case .complete? = result.rollout { .complete } else { .started }
+            try await DeployHistory(api: api).record(rendered, outcome: outcome, by: settings.actor)
+        }
+        guard case .complete? = result.rollout else { return result }
+        let removed = try await CodeGarbageCollector(api: api, say: say).collect(rendered, keep: settings.keepCodeVersions)
+        return result.adding(removed)
+    }
+
+    /// A failed deploy is recorded when it reached the Deployment (its template holds this code commit).
+    static func recordFailure(_ rendered: Rendered, api: any KubernetesAPI, settings: DeploySettings) async throws {
+        guard !settings.serverDryRun,
+              let live = try await api.get(.deployments, namespace: rendered.namespace, name: rendered.spec.name),
+              live[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
+                == rendered.codeCommit.oid.hex else { return }
+        try await DeployHistory(api: api).record(rendered, outcome: .failed, by: settings.actor)
     }
 }

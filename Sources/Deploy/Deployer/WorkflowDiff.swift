@@ -22,6 +22,9 @@ public struct WorkflowDiff: Sendable {
         ["metadata", "managedFields"], ["metadata", "resourceVersion"], ["metadata", "uid"],
         ["metadata", "creationTimestamp"], ["metadata", "generation"], ["metadata", "selfLink"],
         ["metadata", "annotations", "deployment.kubernetes.io/revision"], ["status"],
+        // The deployed commit is a record, not what runs: a commit that changes nothing in the
+        // workflow's directory differs from the live one only here, and deploying it restarts nothing.
+        ["metadata", "annotations", Manifests.commitAnnotation],
     ]
 
     /// Compares each rendered object (Secrets are never compared: their values stay unread) with

@@ -7,6 +7,13 @@ public struct WorkflowStatus: Sendable {
     public let commit: String?
     /// The commit the running template was stamped with (`kubectl.kubernetes.io/restartedAt`).
     public let restartedAt: String?
+    /// The last commit that changed the workflow's directory as of `commit` (`pipedreamer.dev/code-commit`).
+    public let codeCommit: String?
+    /// The ConfigMap the pods mount, and so the mode: `<name>-code` is shared, any other per-commit.
+    public let codeConfigMap: String?
+    public var codeConfigMapMode: CodeConfigMapMode? {
+        codeConfigMap.map { $0 == Manifests.codeConfigMapName(name) ? .shared : .perCommit }
+    }
     public let image: String?
     public let readyReplicas: Int
     public let desiredReplicas: Int
@@ -37,6 +44,8 @@ public struct WorkflowStatus: Sendable {
             namespace: namespace,
             commit: deployment[path: "metadata", "annotations", Manifests.commitAnnotation]?.stringValue,
             restartedAt: deployment[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue,
+            codeCommit: deployment[path: "metadata", "annotations", Manifests.codeCommitAnnotation]?.stringValue,
+            codeConfigMap: CodeGarbageCollector.codeVolume(of: deployment),
             image: engine?[path: "image"]?.stringValue,
             readyReplicas: deployment[path: "status", "readyReplicas"]?.intValue ?? 0,
             desiredReplicas: deployment[path: "spec", "replicas"]?.intValue ?? 1,

@@ -4,10 +4,13 @@ public struct ConfigMap: Codable, Sendable, Equatable {
     public var kind = "ConfigMap"
     public var metadata: ObjectMeta
     public var data: [String: String]?
+    /// Set on per-commit code ConfigMaps: the server refuses any change of their data.
+    public var immutable: Bool?
 
-    public init(metadata: ObjectMeta, data: [String: String]? = nil) {
+    public init(metadata: ObjectMeta, data: [String: String]? = nil, immutable: Bool? = nil) {
         self.metadata = metadata
         self.data = data
+        self.immutable = immutable
     }
 }
 

@@ -9,6 +9,10 @@ public struct ManifestInput: Sendable, Equatable {
     public var runtimeClassName: String?
     /// The full 40-hex commit SHA the bundle was read from.
     public var commit: String
+    /// The full SHA of the last commit that changed the workflow's directory: the restart stamp.
+    public var codeCommit: String
+    /// Where the code lives: `<name>-code`, or an immutable ConfigMap per code commit.
+    public var codeConfigMap: CodeConfigMapMode = .shared
     /// The code bundle, in the order its `items` are listed.
     public var files: [BundledFile]
     public var cronJobs: [CronJobInput]
@@ -21,6 +25,7 @@ public struct ManifestInput: Sendable, Equatable {
         image: String,
         runtimeClassName: String?,
         commit: String,
+        codeCommit: String? = nil,
         files: [BundledFile],
         cronJobs: [CronJobInput] = [],
         secretData: [String: [UInt8]]? = nil
@@ -30,6 +35,7 @@ public struct ManifestInput: Sendable, Equatable {
         self.image = image
         self.runtimeClassName = runtimeClassName
         self.commit = commit
+        self.codeCommit = codeCommit ?? commit
         self.files = files
         self.cronJobs = cronJobs
         self.secretData = secretData

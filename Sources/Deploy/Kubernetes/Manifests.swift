@@ -4,7 +4,10 @@ import Foundation
 public enum Manifests {
     public static let enginePort = 8080
     public static let triggerImage = "curlimages/curl:8.11.1"
+    /// The deployed commit, on the Deployment's metadata.
     public static let commitAnnotation = "pipedreamer.dev/commit"
+    /// The last commit that changed the workflow's directory, on the Deployment and the code ConfigMap.
+    public static let codeCommitAnnotation = "pipedreamer.dev/code-commit"
     public static let restartedAtAnnotation = "kubectl.kubernetes.io/restartedAt"
     public static let nameLabel = "app.kubernetes.io/name"
     public static let managedByLabel = "app.kubernetes.io/managed-by"
@@ -46,15 +49,9 @@ public enum Manifests {
     static func codeConfigMap(_ input: ManifestInput) -> ConfigMap {
         var data: [String: String] = [:]
         for file in input.files { data[file.key] = file.content }
-        return ConfigMap(
-            metadata: ObjectMeta(
-                name: codeConfigMapName(input.name),
-                namespace: input.namespace,
-                labels: labels(input.name),
-                annotations: [commitAnnotation: input.commit]
-            ),
-            data: data
-        )
+        // Annotated with the code commit only (per-commit ones also with the deployed commit): a
+        // commit that changes nothing in the directory leaves it as it is.
+        return PerCommitCode.configMap(input, data: data)
     }
 
     static func deployment(_ input: ManifestInput) -> Deployment {
@@ -83,7 +80,7 @@ public enum Manifests {
         )
         let volumes = [
             Volume(name: "code", configMap: ConfigMapVolumeSource(
-                name: codeConfigMapName(input.name),
+                name: PerCommitCode.codeConfigMapName(input),
                 items: input.files.map { KeyToPath(key: $0.key, path: $0.path) }
             )),
             Volume(name: "secrets", secret: SecretVolumeSource(secretName: secretName(input.name), optional: true)),
@@ -95,7 +92,7 @@ public enum Manifests {
                 name: input.name,
                 namespace: input.namespace,
                 labels: labels(input.name),
-                annotations: [commitAnnotation: input.commit]
+                annotations: [commitAnnotation: input.commit, codeCommitAnnotation: input.codeCommit]
             ),
             spec: DeploymentSpec(
                 replicas: 1,
@@ -104,7 +101,7 @@ public enum Manifests {
                     metadata: ObjectMeta(
                         labels: labels(input.name).merging(engineSelector(input.name)) { $1 },
                         // What the rollout restart patches in; rendered so `render | kubectl apply` matches a deploy.
-                        annotations: [restartedAtAnnotation: input.commit]
+                        annotations: [restartedAtAnnotation: input.codeCommit]
                     ),
                     spec: PodSpec(
                         containers: [engine],

@@ -20,6 +20,7 @@ public struct RenderOptions: Sendable {
     /// When neither `-n` nor `deployment.namespace` names a namespace, print objects without one,
     /// so `kubectl apply` places them where deploy would (`render`; deploy always knows its namespace).
     public var omitsUnsetNamespace = false
+    public var codeConfigMap: CodeConfigMapMode = .shared
 
     public init() {}
 }
@@ -27,6 +28,8 @@ public struct RenderOptions: Sendable {
 /// The objects for one workflow at one commit, and how they were chosen.
 public struct Rendered: Sendable {
     public let commit: Commit
+    /// The last commit that changed `directory` as of `commit`: the restart stamp.
+    public let codeCommit: CodeCommit
     public let directory: String
     public let spec: WorkflowSpec
     public let bundle: CodeBundle
@@ -75,11 +78,13 @@ public enum Renderer {
         let cronJobs = zip(cronTriggers, spec.cronJobNames).map { trigger, name in
             CronJobInput(name: name, triggerName: trigger.name, schedule: trigger.schedule ?? "")
         }
+        let code = try CodeCommit.find(repository: repository, commit: commit, directory: directory)
         let named = options.namespace != nil || spec.namespace != nil || options.contextNamespace != nil
-        let input = ManifestInput(name: spec.name, namespace: named || !options.omitsUnsetNamespace ? namespace : nil,
+        var input = ManifestInput(name: spec.name, namespace: named || !options.omitsUnsetNamespace ? namespace : nil,
                                   image: image.image, runtimeClassName: runtimeClass, commit: commit.oid.hex,
-                                  files: check.bundle.files, cronJobs: cronJobs, secretData: nil)
-        return Rendered(commit: commit, directory: directory, spec: spec, bundle: check.bundle, image: image,
+                                  codeCommit: code.oid.hex, files: check.bundle.files, cronJobs: cronJobs, secretData: nil)
+        input.codeConfigMap = options.codeConfigMap
+        return Rendered(commit: commit, codeCommit: code, directory: directory, spec: spec, bundle: check.bundle, image: image,
                         namespace: namespace, warnings: check.warnings, notes: image.note.map { [$0] } ?? [],
                         runtimeClass: runtimeClass, objects: Manifests.build(input))
     }

@@ -13,6 +13,8 @@ public struct RepositorySettings: Sendable, Equatable {
     public var deployRefs: [String]
     /// `pipedreamer.strict`: warnings (unknown keys in workflow.yaml) are errors; default false.
     public var strict: Bool
+    /// `pipedreamer.codeConfigMap`: shared (the default) or per-commit.
+    public var codeConfigMap: CodeConfigMapMode = .shared
 
     public init(maxCodeBytes: Int = BundleRules.defaultMaxBytes, deployRefs: [String] = [], strict: Bool = false) {
         self.maxCodeBytes = maxCodeBytes
@@ -29,6 +31,9 @@ public struct RepositorySettings: Sendable, Equatable {
             result.deployRefs = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         }
         if let text = try config.string(strictKey) { result.strict = try parseBool(text) }
+        if let text = try config.string(CodeConfigMapMode.configKey) {
+            result.codeConfigMap = try CodeConfigMapMode.parse(text, source: "git config \(CodeConfigMapMode.configKey)")
+        }
         return result
     }
 

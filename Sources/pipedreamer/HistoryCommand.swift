@@ -1,0 +1,103 @@
+import ArgumentParser
+import Deploy
+import Foundation
+import GitShim
+import KubeClient
+
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List the deployed versions of a workflow, newest first.",
+        discussion: """
+        Each deploy that rolled the pods is recorded in the cluster, in the ConfigMap <name>-history \
+        (at most 20 versions; commits, images and names only, never code or secret values), so the \
+        list is the same from any machine. Columns: the revision (for rollback --to-revision), the \
+        deployed commit, the code commit (the last commit that changed the workflow's directory), \
+        the local tags and branches that point at the deployed commit (when run in a repository), \
+        the image, when and by whom, and the state: live (serving now), rolled out, failed, or \
+        started (deployed without waiting).
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Workflow name (the Deployment's name). (default: the name in HEAD's workflow.yaml)", valueName: "name"))
+    var name: String?
+
+    @OptionGroup var repositoryOptions: RepositoryOptions
+    @OptionGroup var cluster: ClusterOptions
+
+    @Option(name: [.short, .customLong("namespace")],
+            help: ArgumentHelp("Namespace. (default: deployment.namespace in workflow.yaml, else the context's namespace, else \"default\")", valueName: "namespace"))
+    var namespace: String?
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text or json. (default: text)", valueName: "format"))
+    var output: DeployOutput = .text
+
+    func run() async throws {
+        let connection = try cluster.connection()
+        let workflow = try NamedWorkflow.find(name: name, repositoryOptions: repositoryOptions, namespace: namespace,
+                                              connection: connection, command: "history")
+        let (entries, deployment) = try await withClient(cluster, connection) { client in
+            try await mapErrors {
+                (try await DeployHistory(api: client).read(namespace: workflow.namespace, workflow: workflow.name),
+                 try await client.get(.deployments, namespace: workflow.namespace, name: workflow.name))
+            }
+        }
+        guard !entries.isEmpty else {
+            throw ValidationFailure("no deploy of workflow \(workflow.name) is recorded in namespace \(workflow.namespace) (no configmap/\(DeployHistory.configMapName(workflow.name))); deploy it with `pipedreamer deploy`")
+        }
+        let live = DeployHistory.live(entries, deployment: deployment)
+        let rows = entries.map { Row(entry: $0, refs: Self.refs(of: $0.commit, in: workflow.repository), live: $0.revision == live) }
+        print(output == .json ? try json(rows) : text(rows))
+    }
+
+    struct Row {
+        let entry: DeployHistory.Entry
+        let refs: [String]
+        let live: Bool
+
+        var state: String {
+            if live { return "live" }
+            switch entry.outcome {
+            case .complete: return "rolled out"
+            case .failed: return "failed"
+            case .started: return "started"
+            }
+        }
+    }
+
+    /// Tags, then branches, that point at `commit` in the local repository.
+    static func refs(of commit: String, in repository: Repository?) -> [String] {
+        guard let repository, let oid = Oid(hex: commit) else { return [] }
+        return ((try? repository.tags(pointingAt: oid)) ?? []) + ((try? repository.branches(pointingAt: oid)) ?? [])
+    }
+
+    func text(_ rows: [Row]) -> String {
+        let header = ["REVISION", "COMMIT", "CODE", "REFS", "IMAGE", "DEPLOYED", "BY", "STATE"]
+        let cells = rows.map { row in
+            [String(row.entry.revision), String(row.entry.commit.prefix(12)), String(row.entry.codeCommit.prefix(12)),
+             row.refs.isEmpty ? "-" : row.refs.joined(separator: ","), row.entry.image, row.entry.deployedAt,
+             row.entry.deployedBy, row.state]
+        }
+        let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
+        return ([header] + cells).map { line in
+            line.enumerated().map { index, cell in
+                index == line.count - 1 ? cell : cell.padding(toLength: widths[index] + 2, withPad: " ", startingAt: 0)
+            }.joined()
+        }.joined(separator: "\n")
+    }
+
+    func json(_ rows: [Row]) throws -> String {
+        let value = JSONValue.array(rows.map { row in
+            .object([
+                "revision": .int(row.entry.revision), "commit": .string(row.entry.commit),
+                "codeCommit": .string(row.entry.codeCommit), "refs": .array(row.refs.map(JSONValue.string)),
+                "image": .string(row.entry.image), "codeConfigMap": .string(row.entry.codeConfigMap),
+                "deployedAt": .string(row.entry.deployedAt), "deployedBy": .string(row.entry.deployedBy),
+                "outcome": .string(row.entry.outcome.rawValue), "live": .bool(row.live),
+            ])
+        })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
