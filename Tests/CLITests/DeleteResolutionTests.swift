@@ -22,7 +22,7 @@ import TestSupport
             let result = try h.run(["delete", "--yes"])
             #expect(result.status == 0, "\(result.stderrText)")
             #expect(result.stdoutText.hasPrefix("objects of workflow hello in namespace staging (context kube-test-server):\n"))
-            #expect(result.stdoutText.hasSuffix("deployment.apps/hello deleted\nconfigmap/hello-code deleted\n"))
+            #expect(result.stdoutText.hasSuffix("deployment.apps/hello deleted\nconfigmap/hello-code deleted\nconfigmap/hello-history deleted\n"))
             #expect(h.object(.deployments, "hello", namespace: "staging") == nil)
             #expect(h.object(.configMaps, "hello-code", namespace: "staging") == nil)
             #expect(h.object(.leases, "hello-deploy", namespace: "staging") == nil)
@@ -46,7 +46,7 @@ import TestSupport
             h.server.clearRequests()
             let result = try h.run(["delete", "--dry-run=client"])
             #expect(result.status == 0, "\(result.stderrText)")
-            #expect(result.stdoutText.hasSuffix("deployment.apps/hello deleted (dry run)\nconfigmap/hello-code deleted (dry run)\n"))
+            #expect(result.stdoutText.hasSuffix("deployment.apps/hello deleted (dry run)\nconfigmap/hello-code deleted (dry run)\nconfigmap/hello-history deleted (dry run)\n"))
             #expect(h.writes.isEmpty)
             #expect(h.object(.deployments, "hello", namespace: "staging") != nil)
         }
@@ -58,7 +58,7 @@ import TestSupport
             h.server.clearRequests()
             let result = try h.run(["delete", "--dry-run=server", "--yes"])
             #expect(result.status == 0, "\(result.stderrText)")
-            #expect(result.stdoutText.hasSuffix("configmap/hello-code deleted (server dry run)\n"))
+            #expect(result.stdoutText.hasSuffix("configmap/hello-code deleted (server dry run)\nconfigmap/hello-history deleted (server dry run)\n"))
             #expect(h.writes.allSatisfy { $0.hasQuery("dryRun", "All") })
             #expect(h.object(.deployments, "hello", namespace: "staging") != nil)
         }

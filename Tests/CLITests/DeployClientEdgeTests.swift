@@ -6,15 +6,17 @@ import TestSupport
 /// `pipedreamer deploy` at the client's edges: a persistent server error names the object and
 /// the attempts, an exec plugin that never answers is stopped, a dead proxy is named as the proxy.
 @Suite struct DeployClientEdgeTests {
-    @Test func aPersistent500OnTheDeploymentApplyNamesTheObjectAndTheAttempts() async throws {
+    @Test func aPersistent500OnTheDeploymentNamesTheOperationTheObjectAndTheAttempts() async throws {
         try await DeployHarness.with { h in
             let path = "/apis/apps/v1/namespaces/default/deployments/hello"
             h.server.injectFault(Fault(method: "PATCH", pathPrefix: path, count: 4, action: .status(500)))
 
             let result = try h.deploy()
             #expect(result.status != 0)
-            #expect(result.stderrText.contains("applying deployment.apps/hello: Error from server (InternalError): Internal error occurred: injected fault (HTTP 500, after 4 attempts)\n"))
+            // The Deployment's server-side dry run meets the fault first, so nothing is written.
+            #expect(result.stderrText.contains("validating (server dry run) deployment.apps/hello: Error from server (InternalError): Internal error occurred: injected fault (HTTP 500, after 4 attempts)\n"))
             #expect(h.server.requests.filter { $0.method == "PATCH" && $0.path == path }.map(\.status) == [500, 500, 500, 500])
+            #expect(h.objectWrites.isEmpty)
         }
     }
 

@@ -56,6 +56,7 @@ import TestSupport
             let order = h.objectWrites.compactMap { write -> String? in
                 let body = try? JSON.parse(write.body)
                 return body?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string
+                    ?? body?.value(at: ["metadata", "annotations", "pipedreamer.dev/code-commit"])?.string
                     ?? body?.value(at: ["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"])?.string
             }
             let runs = order.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }

@@ -79,8 +79,10 @@ extension DeployHarness {
 
     /// What the cluster holds, as the commits its parts come from: the ConfigMap's and the
     /// Deployment's annotations, the commit whose fetch.ts the pods would see, and the CronJob's schedule.
+    /// The ConfigMap's code commit, the Deployment's deployed commit, a node's live content and the
+    /// CronJob's schedule (each commit of these tests changes the workflow, so the two commits agree).
     func deployedState() -> [String?] {
-        [configMap?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string,
+        [configMap?.value(at: ["metadata", "annotations", "pipedreamer.dev/code-commit"])?.string,
          deployment?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string,
          liveFiles()["nodes/fetch.ts"],
          object(.cronJobs, "\(Self.name)-cron")?.value(at: ["spec", "schedule"])?.string]

@@ -28,7 +28,7 @@ import TestSupport
             let result = try h.deploy()
             #expect(result.status == 1)
             #expect(result.stderrText.hasSuffix("""
-                Error: the server refused cronjob.batch/hello-cron: Error from server (InternalError): Internal error occurred: injected fault (HTTP 422)
+                Error: validating (server dry run) cronjob.batch/hello-cron: Error from server (InternalError): Internal error occurred: injected fault (HTTP 422)
                 nothing was written
 
                 """))

@@ -28,10 +28,12 @@ import KubeClient
     static let cases: [Case] = [
         Case(site: .list, method: "GET", path: "/api/v1/namespaces/default/configmaps",
              expected: "listing configmaps with labels app.kubernetes.io/name=hello,app.kubernetes.io/managed-by=pipedreamer: \(injected)"),
+        // A deploy's first request to an object is its server-side dry run, so a persistent fault on the
+        // Deployment is met there, before anything is written.
         Case(site: .apply, method: "PATCH", path: "/apis/apps/v1/namespaces/default/deployments/hello",
-             expected: "applying deployment.apps/hello: \(injected)"),
+             expected: "validating (server dry run) deployment.apps/hello: \(injected)\nnothing was written"),
         Case(site: .dryRunApply, method: "PATCH", path: "/api/v1/namespaces/default/configmaps/hello-code",
-             expected: "validating (server dry run) configmap/hello-code: \(injected)"),
+             expected: "validating (server dry run) configmap/hello-code: \(injected)\nnothing was written"),
         Case(site: .restartPatch, method: "PATCH", path: "/apis/apps/v1/namespaces/default/deployments/hello",
              expected: "restarting deployment.apps/hello: \(injected)"),
         Case(site: .prune, method: "DELETE", path: "/apis/batch/v1/namespaces/default/cronjobs/hello-cron",
@@ -113,6 +115,8 @@ import KubeClient
                 try await Preflight(api: client, warn: { _ in }).run(namespace: "default", runtimeClass: "gvisor", withSecret: false)
             }
         } catch let error as KubeAPIError {
+            return error.description
+        } catch let error as DeployRefused {
             return error.description
         } catch let error as DeployError {
             return error.message

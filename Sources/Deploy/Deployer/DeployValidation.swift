@@ -42,7 +42,8 @@ public struct DeployRefused: Error, CustomStringConvertible, Sendable, Equatable
         case .conflict(let message):
             return "\(refusal.reference): \(message); pass --force-conflicts to take these fields over"
         case .refused(let error):
-            return "the server refused \(refusal.reference): \(error.description)"
+            // The client names the operation and the object (`validating (server dry run) X: …`).
+            return error.operation != nil ? error.description : "the server refused \(refusal.reference): \(error.detail)"
         }
     }
 }

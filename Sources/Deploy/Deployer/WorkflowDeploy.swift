@@ -74,7 +74,8 @@ public enum WorkflowDeploy {
         do {
             result = try await Deployer(api: api, say: say).deploy(rendered, secret: prepared.secret, settings: settings)
         } catch {
-            try? await recordFailure(rendered, api: api, settings: settings)
+            // A deploy refused before its first write changed nothing, so there is no version to record.
+            if !(error is DeployRefused) { try? await recordFailure(rendered, api: api, settings: settings) }
             throw error
         }
         return try await finish(rendered, result, api: api, settings: settings, say: say)
