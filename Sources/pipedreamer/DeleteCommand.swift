@@ -51,10 +51,10 @@ struct DeleteCommand: AsyncParsableCommand {
         let connection = try cluster.connection()
         let repository = try? repositoryOptions.open()
         let local = name == nil ? try repositoryOptions.localWorkflow(repository) : try? repositoryOptions.localWorkflow(repository)
-        guard let workflow = name ?? local?.spec?.name else {
+        guard let workflow = name ?? local?.check.spec?.name else {
             throw ValidationFailure("name a workflow (pipedreamer delete NAME), or run inside a repository whose HEAD has a workflow.yaml")
         }
-        let localSpec = local?.spec.flatMap { $0.name == workflow ? $0 : nil }
+        let localSpec = local?.check.spec.flatMap { $0.name == workflow ? $0 : nil }
         let ns = KubeNamespace.resolve(flag: namespace, workflow: localSpec?.namespace, connection: connection)
         let location = "namespace \(ns) (context \(connection.contextName ?? connection.origin))"
         let waitLimit = try duration(timeout, "--timeout") ?? .seconds(120)

@@ -1,11 +1,17 @@
 import Deploy
 import GitShim
 
+/// The workflow `-w` (or the current directory) picks in HEAD's tree, and its directory.
+struct LocalWorkflow {
+    let check: WorkflowCheck
+    let directory: String
+}
+
 extension RepositoryOptions {
     /// The chosen workflow (`-w`, else the only one, else the one containing the current directory)
-    /// as HEAD holds it, when there is a repository with one: where status and delete find the
-    /// workflow's name and its deployment.namespace.
-    func localWorkflow(_ repository: Repository?) throws -> WorkflowCheck? {
+    /// as HEAD holds it, when there is a repository with one: where status, history, rollback and
+    /// delete find the workflow's name, its deployment.namespace and its directory.
+    func localWorkflow(_ repository: Repository?) throws -> LocalWorkflow? {
         guard let repository, let commit = try? repository.resolveCommit("HEAD") else { return nil }
         return try mapErrors {
             let snapshot = try CommitSnapshot(repository: repository, commit: commit)
@@ -13,7 +19,7 @@ extension RepositoryOptions {
             guard !all.isEmpty else { return nil }
             let directory = try WorkflowLocator.select(in: snapshot, requested: workflowDirectory(in: repository),
                                                        currentDirectory: currentDirectory(in: repository))
-            return try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all)
+            return LocalWorkflow(check: try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all), directory: directory)
         }
     }
 }

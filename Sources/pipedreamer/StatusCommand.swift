@@ -36,7 +36,7 @@ struct StatusCommand: AsyncParsableCommand {
         let connection = try cluster.connection()
         let repository = try? repositoryOptions.open()
         // With NAME the local workflow only adds its namespace; a repository of several workflows is fine then.
-        let local = name == nil ? try localWorkflow(repository) : try? localWorkflow(repository)
+        let local = name == nil ? try repositoryOptions.localWorkflow(repository) : try? repositoryOptions.localWorkflow(repository)
         guard let workflowName = name ?? local?.check.spec?.name else {
             throw ValidationFailure("name a workflow (pipedreamer status NAME), or run inside a repository whose HEAD has a workflow.yaml")
         }
@@ -88,25 +88,6 @@ struct StatusCommand: AsyncParsableCommand {
               let all = try? WorkflowLocator.discover(in: snapshot) else { return nil }
         return all.first { directory in
             (try? WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all))?.spec?.name == name
-        }
-    }
-
-    /// The chosen workflow at HEAD and its directory.
-    struct LocalWorkflow {
-        let check: WorkflowCheck
-        let directory: String
-    }
-
-    /// The chosen workflow at HEAD, when there is a repository with one.
-    func localWorkflow(_ repository: Repository?) throws -> LocalWorkflow? {
-        guard let repository, let commit = try? repository.resolveCommit("HEAD") else { return nil }
-        return try mapErrors {
-            let snapshot = try CommitSnapshot(repository: repository, commit: commit)
-            let all = try WorkflowLocator.discover(in: snapshot)
-            guard !all.isEmpty else { return nil }
-            let directory = try WorkflowLocator.select(in: snapshot, requested: repositoryOptions.workflowDirectory(in: repository),
-                                                       currentDirectory: repositoryOptions.currentDirectory(in: repository))
-            return LocalWorkflow(check: try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all), directory: directory)
         }
     }
 
