@@ -116,7 +116,8 @@ public final class KubeTestServer: Sendable {
     }
 
     /// Resolves once the simulated controller has observed the Deployment's current generation.
-    public func waitForRollout(namespace: String, name: String, timeoutMilliseconds: Int = 5000) async -> Bool {
+    /// The limit is generous: on a loaded machine the controller can lag.
+    public func waitForRollout(namespace: String, name: String, timeoutMilliseconds: Int = 20000) async -> Bool {
         let deadline = Date().addingTimeInterval(Double(timeoutMilliseconds) / 1000)
         while Date() < deadline {
             if let object = object(.deployments, namespace: namespace, name: name),

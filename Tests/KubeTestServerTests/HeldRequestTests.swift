@@ -27,13 +27,16 @@ import Testing
             var second = created
             second.set(["spec", "holderIdentity"], "deploy-b")
             server.injectFault(Fault(method: "PUT", pathPattern: "/apis/coordination.k8s.io/v1/namespaces/*/leases/*", count: 1,
-                                     action: .delay(milliseconds: 3000)))
+                                     action: .delay(milliseconds: 5000)))
             async let held = http.put(lease, first)
-            // The rule is used up once the first PUT has arrived and is being held.
-            for _ in 0..<300 {
-                if try await http.get("/debug/faults").json["faults"] == [] { break }
-                try await Task.sleep(nanoseconds: 5_000_000)
+            // The rule is used up once the first PUT has arrived and is being held; on a loaded
+            // machine that can take a while, so wait for it rather than for a fixed time.
+            var holding = false
+            for _ in 0..<3000 where !holding {
+                holding = try await http.get("/debug/faults").json["faults"] == []
+                if !holding { try await Task.sleep(nanoseconds: 5_000_000) }
             }
+            #expect(holding)
             let winner = try await http.put(lease, second)
             let loser = try await held
             #expect(winner.status == 200)
