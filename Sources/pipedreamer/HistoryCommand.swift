@@ -19,23 +19,15 @@ struct HistoryCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Workflow name (the Deployment's name). (default: the name in HEAD's workflow.yaml)", valueName: "name"))
-    var name: String?
-
-    @OptionGroup var repositoryOptions: RepositoryOptions
+    @OptionGroup var selection: WorkflowSelection
     @OptionGroup var cluster: ClusterOptions
-
-    @Option(name: [.short, .customLong("namespace")],
-            help: ArgumentHelp("Namespace. (default: deployment.namespace in workflow.yaml, else the context's namespace, else \"default\")", valueName: "namespace"))
-    var namespace: String?
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text or json. (default: text)", valueName: "format"))
     var output: DeployOutput = .text
 
     func run() async throws {
         let connection = try cluster.connection()
-        let workflow = try NamedWorkflow.find(name: name, repositoryOptions: repositoryOptions, namespace: namespace,
-                                              connection: connection, command: "history")
+        let workflow = try selection.find(connection: connection, command: "history")
         let (entries, deployment) = try await withClient(cluster, connection) { client in
             try await mapErrors {
                 (try await DeployHistory(api: client).read(namespace: workflow.namespace, workflow: workflow.name),

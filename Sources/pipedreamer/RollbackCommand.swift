@@ -20,15 +20,8 @@ struct RollbackCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Workflow name (the Deployment's name). (default: the name in HEAD's workflow.yaml)", valueName: "name"))
-    var name: String?
-
-    @OptionGroup var repositoryOptions: RepositoryOptions
+    @OptionGroup var selection: WorkflowSelection
     @OptionGroup var cluster: ClusterOptions
-
-    @Option(name: [.short, .customLong("namespace")],
-            help: ArgumentHelp("Namespace. (default: deployment.namespace in workflow.yaml, else the context's namespace, else \"default\")", valueName: "namespace"))
-    var namespace: String?
 
     @Option(help: ArgumentHelp("Deploy this commit (a tag, branch or SHA), re-rendered from the repository with the current flags and settings. (default: the previous version)", valueName: "rev"))
     var to: String?
@@ -48,8 +41,7 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         let connection = try cluster.connection()
-        let workflow = try NamedWorkflow.find(name: name, repositoryOptions: repositoryOptions, namespace: namespace,
-                                              connection: connection, command: "rollback")
+        let workflow = try selection.find(connection: connection, command: "rollback")
         if let to {
             try await deploy(revision: to, image: nil, mode: nil, workflow: workflow)
             return
@@ -121,7 +113,7 @@ struct RollbackCommand: AsyncParsableCommand {
         if let image { arguments += ["--image", image] }
         if let mode { arguments += ["--code-configmap", mode.rawValue] }
         if noWait { arguments.append("--no-wait") }
-        if let repository = repositoryOptions.repository { arguments += ["-C", repository] }
+        if let repository = selection.repositoryOptions.repository { arguments += ["-C", repository] }
         if let directory = try workflowDirectory(at: revision, workflow: workflow) { arguments += ["-w", directory] }
         if let kubeconfig = cluster.kubeconfig { arguments += ["--kubeconfig", kubeconfig] }
         if let context = cluster.context { arguments += ["--context", context] }

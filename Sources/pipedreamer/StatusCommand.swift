@@ -19,15 +19,12 @@ struct StatusCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Workflow name (the Deployment's name). (default: the name in HEAD's workflow.yaml)", valueName: "name"))
-    var name: String?
-
-    @OptionGroup var repositoryOptions: RepositoryOptions
+    @OptionGroup var selection: WorkflowSelection
     @OptionGroup var cluster: ClusterOptions
 
-    @Option(name: [.short, .customLong("namespace")],
-            help: ArgumentHelp("Namespace. (default: deployment.namespace in workflow.yaml, else the context's namespace, else \"default\")", valueName: "namespace"))
-    var namespace: String?
+    var name: String? { selection.name }
+    var namespace: String? { selection.namespace }
+    var repositoryOptions: RepositoryOptions { selection.repositoryOptions }
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text or json.", valueName: "format"))
     var output: DeployOutput = .text
