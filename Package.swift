@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pipedreamer", targets: ["pipedreamer"]),
+        // What the installed pre-commit and pre-merge-commit hooks run first: it answers a commit that
+        // touches no workflow without starting the full tool, and execs `pipedreamer hook` otherwise.
+        .executable(name: "pipedreamer-hook", targets: ["PipedreamerHook"]),
         .executable(name: "kube-test-server", targets: ["KubeTestServerMain"]),
     ],
     dependencies: [
@@ -26,7 +29,11 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
         ),
-        .target(name: "GitShim", dependencies: ["CLibGit2"]),
+        // zlib from the system (Debian: zlib1g-dev, a dependency of libgit2-dev), for GitFiles.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // Git's own files (index, loose and packed objects, refs) read without libgit2 or Foundation.
+        .target(name: "GitFiles", dependencies: ["CZlib"]),
+        .target(name: "GitShim", dependencies: ["CLibGit2", "GitFiles"]),
         // A Kubernetes REST client that knows nothing of workflows. Only it imports the HTTP, NIO and TLS libraries.
         .target(
             name: "KubeClient",
@@ -40,7 +47,9 @@ let package = Package(
             ]
         ),
         .target(name: "Deploy", dependencies: ["GitShim", "KubeClient", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Hooks", dependencies: ["Deploy", "GitShim", "KubeClient"]),
+        .target(name: "Hooks", dependencies: ["Deploy", "GitShim", "GitFiles", "KubeClient"]),
+        // Only GitFiles, so that it starts as fast as git itself: no libgit2, Foundation or HTTP stack.
+        .executableTarget(name: "PipedreamerHook", dependencies: ["GitFiles"], path: "Sources/pipedreamer-hook"),
         .executableTarget(
             name: "pipedreamer",
             dependencies: [
@@ -70,7 +79,7 @@ let package = Package(
             path: "Tests/KubeTestServerMain"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "GitShimTests", dependencies: ["GitShim", "TestSupport"]),
+        .testTarget(name: "GitShimTests", dependencies: ["GitShim", "GitFiles", "TestSupport"]),
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
@@ -82,8 +91,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "KubeClient", "TestSupport", "KubeTestServer", "Yams"]),
-        .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "KubeClient", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["pipedreamer", "KubeTestServerMain", "TestSupport", "KubeTestServer", "Yams"]),
+        .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "GitFiles", "KubeClient", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["pipedreamer", "PipedreamerHook", "KubeTestServerMain", "TestSupport", "KubeTestServer", "Yams"]),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "TestSupport"]),
     ]
 )

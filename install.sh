@@ -62,19 +62,27 @@ command -v swift >/dev/null 2>&1 || { echo "install.sh: the Swift toolchain (6.0
 say "building pipedreamer (release; the first build takes several minutes)"
 build_log="$here/.build/install-build.log"
 mkdir -p "$here/.build"
-if ! (cd "$here" && swift build -c release --static-swift-stdlib --product pipedreamer >"$build_log" 2>&1); then
+if ! (cd "$here" && swift build -c release --static-swift-stdlib --product pipedreamer >"$build_log" 2>&1 \
+        && swift build -c release --static-swift-stdlib --product pipedreamer-hook >>"$build_log" 2>&1); then
     tail -n 40 "$build_log" >&2
     echo "install.sh: the release build failed; the full log is $build_log" >&2
     exit 1
 fi
 built="$here/.build/release/pipedreamer"
-[ -x "$built" ] || { echo "install.sh: the build did not produce $built" >&2; exit 1; }
+built_hook="$here/.build/release/pipedreamer-hook"
+for binary in "$built" "$built_hook"; do
+    [ -x "$binary" ] || { echo "install.sh: the build did not produce $binary" >&2; exit 1; }
+done
 
 # 3. Install the binary and the hook shims (atomically: copy beside, then rename).
 mkdir -p "$prefix/bin" "$prefix/share/pipedreamer/hooks"
 install -m 0755 "$built" "$prefix/bin/.pipedreamer.new"
 # Debug symbols are half the binary; the installed copy goes without them.
 command -v strip >/dev/null 2>&1 && strip "$prefix/bin/.pipedreamer.new"
+# pipedreamer-hook goes first: a hook shim that finds it beside the binary execs it.
+install -m 0755 "$built_hook" "$prefix/bin/.pipedreamer-hook.new"
+command -v strip >/dev/null 2>&1 && strip "$prefix/bin/.pipedreamer-hook.new"
+mv -f "$prefix/bin/.pipedreamer-hook.new" "$prefix/bin/pipedreamer-hook"
 mv -f "$prefix/bin/.pipedreamer.new" "$prefix/bin/pipedreamer"
 for hook in "$here"/hooks/*; do
     [ -f "$hook" ] || continue
@@ -82,7 +90,7 @@ for hook in "$here"/hooks/*; do
     install -m 0755 "$hook" "$prefix/share/pipedreamer/hooks/.$name.new"
     mv -f "$prefix/share/pipedreamer/hooks/.$name.new" "$prefix/share/pipedreamer/hooks/$name"
 done
-say "installed $prefix/bin/pipedreamer ($("$prefix/bin/pipedreamer" --version))"
+say "installed $prefix/bin/pipedreamer and pipedreamer-hook ($("$prefix/bin/pipedreamer" --version))"
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) say "note: $prefix/bin is not on your PATH; add it: export PATH=\"$prefix/bin:\$PATH\"" ;;

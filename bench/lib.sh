@@ -8,10 +8,13 @@ mkdir -p "$work"
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 
-# The release binary: $PIPEDREAMER when set, else built from this checkout.
+# The release binary: $PIPEDREAMER when set, else built from this checkout as install.sh builds
+# it (static Swift runtime), with pipedreamer-hook beside it.
 pipedreamer_binary() {
     if [ -n "${PIPEDREAMER:-}" ]; then echo "$PIPEDREAMER"; return; fi
-    (cd "$repo_root" && swift build -c release --product pipedreamer >/dev/null 2>&1) || { echo "release build failed" >&2; exit 1; }
+    (cd "$repo_root" && swift build -c release --static-swift-stdlib --product pipedreamer >/dev/null 2>&1 \
+        && swift build -c release --static-swift-stdlib --product pipedreamer-hook >/dev/null 2>&1) \
+        || { echo "release build failed" >&2; exit 1; }
     echo "$repo_root/.build/release/pipedreamer"
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Fails when a source file imports a module its layer may not, or one its target does not declare.
 
-- Only Sources/GitShim imports CLibGit2.
+- Only Sources/GitShim imports CLibGit2, and only Sources/GitFiles CZlib.
+- Sources/GitFiles and Sources/pipedreamer-hook import no Foundation: pipedreamer-hook runs on
+  every commit and must start as fast as git does.
 - Only Sources/KubeClient imports the HTTP, NIO, TLS and logging libraries.
 - Every module a target imports is declared in Package.swift (a target's own dependencies or
   the products it names), so no target builds only because another happened to pull a module in.
@@ -11,6 +13,7 @@ import json, os, re, subprocess, sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SYSTEM = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Dispatch", "Glibc", "Musl",
           "Darwin", "Testing", "XCTest", "Synchronization", "_Concurrency"}
+LEAN = {"GitFiles", "PipedreamerHook"}
 NETWORK = re.compile(r"^(AsyncHTTPClient|NIO\w*|Logging)$")
 IMPORT = re.compile(r"^\s*(?:@testable\s+|@_exported\s+|@preconcurrency\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)
 
@@ -42,6 +45,10 @@ def main():
                 for module in sorted(set(IMPORT.findall(text.split('"""')[0]))):
                     if module in SYSTEM or module == name:
                         continue
+                    if module in ("Foundation", "FoundationEssentials") and name in LEAN:
+                        problems.append(f"{shown}: imports {module}; {name} stays free of Foundation so that pipedreamer-hook starts as fast as git")
+                    if module == "CZlib" and name != "GitFiles":
+                        problems.append(f"{shown}: imports CZlib; only Sources/GitFiles may (read objects through GitFiles)")
                     if module == "CLibGit2" and name != "GitShim":
                         problems.append(f"{shown}: imports CLibGit2; only Sources/GitShim may (wrap what you need in GitShim)")
                     elif NETWORK.match(module) and path.startswith("Sources/") and name != "KubeClient":

@@ -1,3 +1,5 @@
+import GitFiles
+
 /// One .gitattributes file, read line by line the way git's attr.c reads one from the index.
 struct AttributesFile: Sendable {
     struct Rule: Sendable {

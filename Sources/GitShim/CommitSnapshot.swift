@@ -1,4 +1,5 @@
 import CLibGit2
+import GitFiles
 
 /// The tree of one commit, read through libgit2.
 public final class CommitSnapshot: Snapshot, @unchecked Sendable {

@@ -1,3 +1,5 @@
+import GitFiles
+
 /// The configuration git passes in the environment, which libgit2 does not read: `GIT_CONFIG_COUNT`
 /// with `GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`, then `GIT_CONFIG_PARAMETERS` (what `git -c`
 /// sets), in the order git applies them, so a later setting wins.

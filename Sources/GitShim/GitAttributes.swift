@@ -1,3 +1,5 @@
+import GitFiles
+
 /// What a path's attribute is, in gitattributes(5) terms.
 public enum AttributeState: Equatable, Sendable {
     /// `attr`

@@ -1,4 +1,5 @@
 import CLibGit2
+import GitFiles
 
 extension Repository {
     /// Commits reachable from `tip` but from none of `excluded` nor any reference matching

@@ -1,4 +1,5 @@
 import CLibGit2
+import GitFiles
 
 /// libgit2's global state is set up once per process, on first use.
 enum LibGit2 {

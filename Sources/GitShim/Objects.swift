@@ -1,4 +1,5 @@
 import CLibGit2
+import GitFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

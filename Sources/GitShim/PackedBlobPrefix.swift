@@ -1,3 +1,5 @@
+import GitFiles
+
 /// The first bytes of a blob stored whole (not as a delta) in a pack, read from the pack itself.
 /// libgit2 1.5 cannot stream a packed object, and reading it through `git_blob_lookup` inflates it
 /// entirely; `ObjectFiles` (the reader the hooks' fast path uses) looks it up in the pack indexes and

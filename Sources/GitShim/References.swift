@@ -1,4 +1,5 @@
 import CLibGit2
+import GitFiles
 
 extension Repository {
     /// Names of local branches whose tip is `commit`, sorted.

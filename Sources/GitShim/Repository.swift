@@ -1,4 +1,5 @@
 import CLibGit2
+import GitFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -155,19 +156,5 @@ public final class Repository: @unchecked Sendable {
 
     private static func trimSlash(_ path: String) -> String {
         path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-    }
-}
-
-/// Environment and working-directory access without Foundation.
-enum ProcessInfoLite {
-    static func environment(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
-        return String(cString: value)
-    }
-
-    static func currentDirectory() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard getcwd(&buffer, buffer.count) != nil else { return "." }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 }

@@ -1,4 +1,5 @@
 import CLibGit2
+import GitFiles
 
 /// A commit a revision resolved to.
 public struct Commit: Hashable, Sendable {

@@ -1,3 +1,5 @@
+import GitFiles
+
 /// What kind of thing a path in a snapshot is.
 public enum EntryKind: String, Sendable, Hashable {
     case file
@@ -73,15 +75,4 @@ extension Snapshot {
         guard let entry = try entry(at: path), entry.kind == .file || entry.kind == .executable else { return nil }
         return String(decoding: try contents(of: entry), as: UTF8.self)
     }
-}
-
-/// Joins path components, treating "" as the root.
-public func joinPath(_ directory: String, _ name: String) -> String {
-    directory.isEmpty ? name : name.isEmpty ? directory : "\(directory)/\(name)"
-}
-
-/// Decodes path bytes, reporting whether they were valid UTF-8.
-func decodePath(_ bytes: [UInt8]) -> (String, Bool) {
-    if let valid = String(validating: bytes, as: UTF8.self) { return (valid, true) }
-    return (String(decoding: bytes, as: UTF8.self), false)
 }

@@ -1,3 +1,5 @@
+import GitFiles
+
 /// Shell-style matching exactly as git's `wildmatch()` does it, on bytes: `?` is one byte, `[...]`
 /// compares bytes, and with `pathname` `*`/`?`/classes stop at '/' while `**` between slashes
 /// spans directories. Case-sensitive, as git is unless `core.ignorecase` is set.

@@ -16,6 +16,9 @@ public enum HookName: String, CaseIterable, Sendable {
     /// Whether git waits for this hook's verdict: a failure of post-receive could only confuse the pusher.
     var blocks: Bool { self != .postReceive }
 
+    /// Whether `pipedreamer-hook` can answer the hook before the full tool starts.
+    var hasFastPath: Bool { self == .preCommit || self == .preMergeCommit }
+
     /// Whether git passes the hook anything on standard input.
     var readsInput: Bool { self == .prePush || self == .postReceive }
 
@@ -54,6 +57,12 @@ public enum HookShim {
                   \(hook.blocks ? "[ \"$status\" -eq 0 ] || exit \"$status\"\n    " : "")printf '%s\\n' "$input" | "$bin" hook \(hook.rawValue) "$@"
                   exit $?
               """
+        // pipedreamer-hook, installed beside the binary, answers a commit that touches no workflow
+        // without starting the full tool (and execs it otherwise).
+        let fastPath = hook.hasFastPath
+            ? "# pipedreamer-hook beside the binary answers a commit that touches no workflow before the full tool starts.\n"
+                + "case $bin in */*) fast=\"${bin%/*}/pipedreamer-hook\"; if [ -x \"$fast\" ]; then exec \"$fast\" \(hook.rawValue) \"$bin\" \"$@\"; fi ;; esac\n"
+            : ""
         return """
             #!/bin/sh
             # pipedreamer \(hook.rawValue) hook: runs `pipedreamer hook \(hook.rawValue)` with git's arguments and standard input.
@@ -71,7 +80,7 @@ public enum HookShim {
             if [ -x "$chained" ]; then
             \(passInput)
             fi
-            exec "$bin" hook \(hook.rawValue) "$@"
+            \(fastPath)exec "$bin" hook \(hook.rawValue) "$@"
 
             """
     }

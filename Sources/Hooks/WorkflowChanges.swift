@@ -51,7 +51,7 @@ enum WorkflowChanges {
         }
         var result = Set<String>()
         for path in paths {
-            let enclosing = try ancestors(of: path).filter(holdsWorkflow)
+            let enclosing = try ancestorDirectories(of: path).filter(holdsWorkflow)
             let name = path.split(separator: "/").last.map(String.init) ?? path
             if name == BundleRules.specFileName {
                 result.formUnion(enclosing)
@@ -86,23 +86,6 @@ enum WorkflowChanges {
             }
         }
         return result
-    }
-
-    /// The directories above `path`, outermost first: "a/b/c.ts" → ["", "a", "a/b"].
-    static func ancestors(of path: String) -> [String] {
-        var result = [""]
-        var current = ""
-        for component in path.split(separator: "/").dropLast() {
-            current = joinPath(current, String(component))
-            result.append(current)
-        }
-        return result
-    }
-
-    /// The .gitattributes files that apply to a workflow directory from outside it.
-    static func attributeFiles(above directory: String) -> [String] {
-        guard !directory.isEmpty else { return [] }
-        return ancestors(of: directory).map { joinPath($0, ".gitattributes") }
     }
 
     /// What identifies a directory's state for re-checking: its tree and the .gitattributes above it.

@@ -21,7 +21,7 @@ public final class StagedChange {
         open(environment: ProcessInfoLite.environment, currentDirectory: ProcessInfoLite.currentDirectory())
     }
 
-    static func open(environment: (String) -> String?, currentDirectory cwd: String) -> StagedChange? {
+    package static func open(environment: (String) -> String?, currentDirectory cwd: String) -> StagedChange? {
         func absolute(_ path: String, from base: String) -> String { path.hasPrefix("/") ? path : "\(base)/\(path)" }
         guard environment("GIT_OBJECT_DIRECTORY") == nil, environment("GIT_ALTERNATE_OBJECT_DIRECTORIES") == nil,
               let gitDirectory = environment("GIT_DIR").map({ absolute($0, from: cwd) }) ?? findGitDirectory(from: cwd)
@@ -158,9 +158,9 @@ public final class StagedChange {
 }
 
 /// The index's cache-tree extension: for each directory git has a valid tree id for, that id.
-enum CacheTree {
+package enum CacheTree {
     /// `<path component>\0<entry count> <subtree count>\n[<20-byte id> when the count is not -1]`, depth first.
-    static func parse(_ bytes: [UInt8]) -> [String: [UInt8]] {
+    package static func parse(_ bytes: [UInt8]) -> [String: [UInt8]] {
         var result = [String: [UInt8]]()
         var cursor = 0
         func number(until terminator: UInt8) -> Int? {
@@ -190,9 +190,24 @@ enum CacheTree {
 }
 
 extension String {
-    var trimmingNewlines: String {
+    package var trimmingNewlines: String {
         var text = Substring(self)
         while text.last == "\n" || text.last == "\r" || text.last == " " { text = text.dropLast() }
         return String(text)
+    }
+}
+
+extension StagedChange {
+    /// True only when the staged change certainly leaves every directory that holds a file called
+    /// `name` (a workflow directory, for `workflow.yaml`) exactly as HEAD has it, together with
+    /// every `.gitattributes` above it: the index holds no such file, or the cache-tree shows each
+    /// such directory with HEAD's tree. False means "not known", never "changed for sure".
+    public func certainlyLeavesUnchanged(directoriesHolding name: String) -> Bool {
+        let directories = directories(containing: name)
+        if directories.isEmpty { return true }
+        guard hasHead else { return false }
+        return directories.allSatisfy { directory in
+            isUnchanged(directory: directory) && attributeFiles(above: directory).allSatisfy { isUnchanged(file: $0) }
+        }
     }
 }

@@ -1,4 +1,4 @@
-import CLibGit2
+import CZlib
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,9 +6,9 @@ import Darwin
 #endif
 
 /// A read-only file mapped into memory (pack files can be gigabytes; only what is read is paged in).
-final class FileBytes {
-    let base: UnsafePointer<UInt8>
-    let count: Int
+package final class FileBytes {
+    package let base: UnsafePointer<UInt8>
+    package let count: Int
 
     private init(base: UnsafePointer<UInt8>, count: Int) {
         self.base = base
@@ -17,7 +17,7 @@ final class FileBytes {
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), count) }
 
-    static func map(_ path: String) -> FileBytes? {
+    package static func map(_ path: String) -> FileBytes? {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -29,7 +29,7 @@ final class FileBytes {
     }
 
     /// A whole small file, or nil when it cannot be read.
-    static func contents(of path: String) -> [UInt8]? {
+    package static func contents(of path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -43,41 +43,41 @@ final class FileBytes {
         }
     }
 
-    subscript(position: Int) -> UInt8 {
+    package subscript(position: Int) -> UInt8 {
         precondition(position >= 0 && position < count, "read past the end of a mapped file")
         return base[position]
     }
 
     /// The big-endian 32-bit word at `offset`.
-    func word(_ offset: Int) -> UInt32 {
+    package func word(_ offset: Int) -> UInt32 {
         guard offset >= 0, offset + 4 <= count else { return 0 }
         return UInt32(base[offset]) << 24 | UInt32(base[offset + 1]) << 16 | UInt32(base[offset + 2]) << 8 | UInt32(base[offset + 3])
     }
 
     /// Compares the 20 bytes at `offset` with `oid` (negative: the file's bytes sort first).
-    func compare(at offset: Int, with oid: [UInt8]) -> Int32 {
+    package func compare(at offset: Int, with oid: [UInt8]) -> Int32 {
         guard offset + 20 <= count else { return 1 }
         return oid.withUnsafeBytes { memcmp(base + offset, $0.baseAddress!, 20) }
     }
 }
 
 /// zlib inflation of git's object streams.
-enum Inflate {
+package enum Inflate {
     /// Exactly `size` bytes inflated from the stream at `offset` of `file`.
-    static func exactly(_ size: Int, from file: FileBytes, at offset: Int) throws -> [UInt8] {
+    package static func exactly(_ size: Int, from file: FileBytes, at offset: Int) throws -> [UInt8] {
         guard offset <= file.count else { throw GitError(.notFound, "a pack is truncated") }
         return try run(input: file.base + offset, available: file.count - offset, expected: size)
     }
 
     /// At most `maxBytes` inflated from the start of the stream at `offset` of `file`: the head of a
     /// large object without inflating the rest.
-    static func prefix(_ maxBytes: Int, from file: FileBytes, at offset: Int) throws -> [UInt8] {
+    package static func prefix(_ maxBytes: Int, from file: FileBytes, at offset: Int) throws -> [UInt8] {
         guard offset <= file.count else { throw GitError(.notFound, "a pack is truncated") }
         return try run(input: file.base + offset, available: file.count - offset, expected: nil, limit: maxBytes)
     }
 
     /// Everything inflated from `bytes` (a loose object).
-    static func all(_ bytes: ArraySlice<UInt8>) throws -> [UInt8] {
+    package static func all(_ bytes: ArraySlice<UInt8>) throws -> [UInt8] {
         try bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return [] }
             return try run(input: base, available: buffer.count, expected: nil)

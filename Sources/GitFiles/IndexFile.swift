@@ -12,44 +12,44 @@ import Darwin
 /// libgit2 builds a hash map and runs racy-clean checks when it loads an index, which costs
 /// hundreds of milliseconds at 200,000 entries; the hooks need only each entry's path, mode, id
 /// and stage, which one pass over the file gives.
-struct IndexFile {
-    struct Entry {
+package struct IndexFile {
+    package struct Entry {
         /// Where the path sits in `paths`.
-        let pathStart: Int
-        let pathLength: Int
-        let mode: UInt32
+        package let pathStart: Int
+        package let pathLength: Int
+        package let mode: UInt32
         /// Where the 20-byte object id sits in `oids`.
-        let oidStart: Int
-        let stage: UInt8
+        package let oidStart: Int
+        package let stage: UInt8
         /// The extended flags (version 3 and later), 0 when there are none.
-        let extendedFlags: UInt16
+        package let extendedFlags: UInt16
 
-        var isSparseDirectory: Bool { mode & 0o170000 == 0o040000 }
-        var isIntentToAdd: Bool { extendedFlags & 0x2000 != 0 }
+        package var isSparseDirectory: Bool { mode & 0o170000 == 0o040000 }
+        package var isIntentToAdd: Bool { extendedFlags & 0x2000 != 0 }
     }
 
     /// Every entry's path, back to back (version 4 stores them prefix-compressed on disk).
-    private(set) var paths = [UInt8]()
-    private(set) var oids = [UInt8]()
+    package private(set) var paths = [UInt8]()
+    package private(set) var oids = [UInt8]()
     /// Sorted by path bytes, then stage, as git keeps them.
-    private(set) var entries = [Entry]()
+    package private(set) var entries = [Entry]()
     /// The `link` extension's content: the shared index's id and the delete and replace bitmaps.
-    var link: [UInt8]?
+    package var link: [UInt8]?
     /// The cache-tree (`TREE`) extension's content, when present.
-    var cacheTree: [UInt8]?
+    package var cacheTree: [UInt8]?
 
-    var hasSparseDirectories: Bool { entries.contains { $0.isSparseDirectory } }
+    package var hasSparseDirectories: Bool { entries.contains { $0.isSparseDirectory } }
 
-    enum Failure: Error {
+    package enum Failure: Error {
         case unreadable(String)
         case malformed(String)
         case unsupported(String)
     }
 
-    init() {}
+    package init() {}
 
     /// Reads the index at `path`; a split index's shared part is looked for in `gitDirectory`, then beside `path`.
-    init(path: String, gitDirectory: String) throws {
+    package init(path: String, gitDirectory: String) throws {
         var file = try IndexFile(bytes: try Self.readFile(path))
         if let link = file.link {
             guard link.count >= 20 else { throw Failure.malformed("truncated link extension") }
@@ -89,7 +89,7 @@ struct IndexFile {
     }
 
     /// Parses one index file as it is on disk (a split index's own part stays unmerged).
-    init(bytes: [UInt8]) throws {
+    package init(bytes: [UInt8]) throws {
         guard bytes.count >= 12, bytes[0..<4].elementsEqual("DIRC".utf8) else { throw Failure.malformed("no DIRC signature") }
         // One pass over raw memory: this runs on every commit, over every entry of a large index.
         let parsed = try bytes.withUnsafeBufferPointer { try Self.parse($0) }
@@ -173,20 +173,20 @@ struct IndexFile {
     }
 
     /// Appends an entry; callers keep the order sorted.
-    mutating func append<P: Collection<UInt8>, O: Collection<UInt8>>(path: P, mode: UInt32, oid: O, stage: UInt8, extendedFlags: UInt16) {
+    package mutating func append<P: Collection<UInt8>, O: Collection<UInt8>>(path: P, mode: UInt32, oid: O, stage: UInt8, extendedFlags: UInt16) {
         entries.append(Entry(pathStart: paths.count, pathLength: path.count, mode: mode, oidStart: oids.count,
                              stage: stage, extendedFlags: extendedFlags))
         paths.append(contentsOf: path)
         oids.append(contentsOf: oid)
     }
 
-    mutating func append(_ entry: Entry, from file: IndexFile, path: ArraySlice<UInt8>? = nil) {
+    package mutating func append(_ entry: Entry, from file: IndexFile, path: ArraySlice<UInt8>? = nil) {
         append(path: path ?? file.path(of: entry), mode: entry.mode, oid: file.oidBytes(of: entry),
                stage: entry.stage, extendedFlags: entry.extendedFlags)
     }
 
     /// The same entries sorted as git sorts them (path bytes, then stage); for equal keys the later one wins.
-    func sorted() -> IndexFile {
+    package func sorted() -> IndexFile {
         let order = entries.indices.sorted { a, b in
             let (left, right) = (path(of: entries[a]), path(of: entries[b]))
             if !left.elementsEqual(right) { return left.lexicographicallyPrecedes(right) }
@@ -211,20 +211,20 @@ struct IndexFile {
         return result
     }
 
-    func path(of entry: Entry) -> ArraySlice<UInt8> {
+    package func path(of entry: Entry) -> ArraySlice<UInt8> {
         paths[entry.pathStart..<(entry.pathStart + entry.pathLength)]
     }
 
-    func oidBytes(of entry: Entry) -> ArraySlice<UInt8> {
+    package func oidBytes(of entry: Entry) -> ArraySlice<UInt8> {
         oids[entry.oidStart..<(entry.oidStart + 20)]
     }
 
-    func oid(of entry: Entry) -> Oid {
+    package func oid(of entry: Entry) -> Oid {
         Oid(rawBytes: oidBytes(of: entry))
     }
 
     /// The position of the first entry whose path is not below `prefix` in byte order (binary search).
-    func firstIndex(notBelow prefix: [UInt8]) -> Int {
+    package func firstIndex(notBelow prefix: [UInt8]) -> Int {
         var low = 0, high = entries.count
         while low < high {
             let middle = (low + high) / 2

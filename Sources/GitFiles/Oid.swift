@@ -1,5 +1,3 @@
-import CLibGit2
-
 /// A git object id (SHA-1), carried as its 40-character lowercase hex form.
 public struct Oid: Hashable, Comparable, CustomStringConvertible, Sendable {
     public let hex: String
@@ -8,19 +6,6 @@ public struct Oid: Hashable, Comparable, CustomStringConvertible, Sendable {
         guard hex.utf8.count == 40, hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
         else { return nil }
         self.hex = hex
-    }
-
-    init(_ raw: git_oid) {
-        var raw = raw
-        var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, buffer.count, &raw)
-        self.hex = String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    var raw: git_oid {
-        var oid = git_oid()
-        _ = git_oid_fromstr(&oid, hex)
-        return oid
     }
 
     /// The abbreviated form used in messages.
@@ -32,7 +17,7 @@ public struct Oid: Hashable, Comparable, CustomStringConvertible, Sendable {
 }
 
 extension Oid {
-    init(rawBytes: ArraySlice<UInt8>) {
+    package init(rawBytes: ArraySlice<UInt8>) {
         let digits = Array("0123456789abcdef".utf8)
         var hex = [UInt8]()
         hex.reserveCapacity(40)
@@ -46,7 +31,7 @@ extension Oid {
 
 extension Oid {
     /// The id's 20 bytes.
-    var rawBytes: [UInt8] {
+    package var rawBytes: [UInt8] {
         func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }
         let digits = Array(hex.utf8)
         return stride(from: 0, to: digits.count, by: 2).map { nibble(digits[$0]) << 4 | nibble(digits[$0 + 1]) }

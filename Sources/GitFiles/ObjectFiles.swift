@@ -1,4 +1,3 @@
-import CLibGit2
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,19 +8,19 @@ import Darwin
 /// version 2, offset and reference deltas), without libgit2: starting libgit2 loads the system's
 /// certificate store, which costs more than the questions the pre-commit hook asks first.
 /// Refuses (`nil`) object directories it does not fully understand (alternates).
-final class ObjectFiles {
+package final class ObjectFiles {
     private let directory: String
     private var packs: [Pack]?
 
-    init?(directory: String) {
+    package init?(directory: String) {
         if access(directory + "/info/alternates", F_OK) == 0 { return nil }
         self.directory = directory
     }
 
-    enum Kind: Int { case commit = 1, tree = 2, blob = 3, tag = 4 }
+    package enum Kind: Int { case commit = 1, tree = 2, blob = 3, tag = 4 }
 
     /// The object's kind and content, or nil when it is in none of the object files.
-    func read(_ oid: [UInt8]) throws -> (kind: Kind, data: [UInt8])? {
+    package func read(_ oid: [UInt8]) throws -> (kind: Kind, data: [UInt8])? {
         let hex = Oid(rawBytes: oid[...]).hex
         let loose = "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))"
         if let bytes = FileBytes.contents(of: loose) { return try Self.parseLoose(Inflate.all(bytes[...]), hex: hex) }
@@ -33,7 +32,7 @@ final class ObjectFiles {
 
     /// At most `maxBytes` leading bytes of a blob stored whole (not as a delta) in one of the packs;
     /// nil when no pack holds it undeltified. Only the start of its compressed stream is inflated.
-    func packedBlobPrefix(_ oid: [UInt8], maxBytes: Int) throws -> [UInt8]? {
+    package func packedBlobPrefix(_ oid: [UInt8], maxBytes: Int) throws -> [UInt8]? {
         for pack in try allPacks() {
             // Another pack may hold the same object whole where this one holds a delta.
             if let offset = pack.offset(of: oid), let prefix = try pack.wholeBlobPrefix(at: offset, maxBytes: maxBytes) {
@@ -69,7 +68,7 @@ final class ObjectFiles {
     }
 
     /// One pack: its `.idx` (fan-out, sorted ids, CRCs, offsets) and `.pack`, both mapped into memory.
-    final class Pack {
+    package final class Pack {
         let index: FileBytes
         let pack: FileBytes
         let count: Int
@@ -157,8 +156,8 @@ final class ObjectFiles {
 }
 
 /// git's delta format: the base's and the result's sizes, then copy and insert instructions.
-enum Delta {
-    static func apply(_ delta: [UInt8], to base: [UInt8]) throws -> [UInt8] {
+package enum Delta {
+    package static func apply(_ delta: [UInt8], to base: [UInt8]) throws -> [UInt8] {
         var cursor = 0
         func size() -> Int {
             var value = 0, shift = 0

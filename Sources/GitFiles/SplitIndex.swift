@@ -1,8 +1,8 @@
 /// A split index (`core.splitIndex`): the index file holds only what changed since its shared
 /// index (`sharedindex.<id>`), and its `link` extension says which shared entries are deleted and
 /// which are replaced, as two EWAH bitmaps. Merged as git's `merge_base_index` does.
-enum SplitIndex {
-    static func merge(split: IndexFile, shared: IndexFile, link: [UInt8]) throws -> IndexFile {
+package enum SplitIndex {
+    package static func merge(split: IndexFile, shared: IndexFile, link: [UInt8]) throws -> IndexFile {
         var deleted = Set<Int>()
         var replaced = [Int]()
         if !link.isEmpty {
@@ -43,10 +43,10 @@ enum SplitIndex {
 
 /// git's EWAH-compressed bitmap as `ewah/ewah_io.c` writes it: the bit count, the number of
 /// 64-bit words, the words, and the position of the last run-length word, all big-endian.
-struct EWAHBitmap {
-    let words: [UInt64]
+package struct EWAHBitmap {
+    package let words: [UInt64]
 
-    init(_ bytes: [UInt8], at cursor: inout Int) throws {
+    package init(_ bytes: [UInt8], at cursor: inout Int) throws {
         func word32() throws -> Int {
             guard cursor + 4 <= bytes.count else { throw IndexFile.Failure.malformed("truncated EWAH bitmap") }
             defer { cursor += 4 }
@@ -68,7 +68,7 @@ struct EWAHBitmap {
     }
 
     /// The positions of the set bits, ascending (as `ewah_each_bit` visits them).
-    func setBits() -> [Int] {
+    package func setBits() -> [Int] {
         var result = [Int]()
         var position = 0
         var pointer = 0

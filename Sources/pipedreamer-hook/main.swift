@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GitFiles
+
+// The first thing the installed pre-commit and pre-merge-commit hooks run. git runs these hooks
+// on every commit, so this program links nothing but GitFiles and starts as fast as git does: it
+// answers a commit that certainly touches no workflow directory (exit 0, nothing printed) and
+// execs the full check, `PIPEDREAMER hook NAME ARGS...`, for everything else. It never refuses a
+// commit itself, so a question it cannot answer costs only the time to ask it.
+
+let usage = """
+    usage: pipedreamer-hook pre-commit|pre-merge-commit PIPEDREAMER [ARG...]
+
+    Answers a commit that touches no workflow directory (no workflow.yaml in the index, or every
+    workflow directory and the .gitattributes above it as HEAD has them) and otherwise runs
+    `PIPEDREAMER hook NAME ARG...`, the full check. The hooks that `pipedreamer install-hooks`
+    writes call it when it is installed beside the pipedreamer binary.
+
+    """
+
+func write(_ text: String, to descriptor: Int32) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        if written <= 0 { return }
+        bytes = bytes.dropFirst(written)
+    }
+}
+
+func fail(_ message: String, status: Int32) -> Never {
+    write(message, to: 2)
+    exit(status)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--help" || arguments.first == "-h" { write(usage, to: 1); exit(0) }
+guard arguments.count >= 2, ["pre-commit", "pre-merge-commit"].contains(arguments[0]), !arguments[1].isEmpty else {
+    fail("pipedreamer-hook: expected a hook name and the pipedreamer binary\n\n" + usage, status: 2)
+}
+let hook = arguments[0]
+let full = arguments[1]
+
+// `workflow.yaml` is the bundle rules' spec file name (Deploy's BundleRules.specFileName); a test
+// requires the two to agree.
+if StagedChange.open()?.certainlyLeavesUnchanged(directoriesHolding: "workflow.yaml") == true { exit(0) }
+
+let argv = [full, "hook", hook] + arguments.dropFirst(2)
+var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+execv(full, &cArguments)
+let reason = String(cString: strerror(errno))
+fail("""
+    pipedreamer: cannot run the \(hook) check: \(full): \(reason). Install pipedreamer again \
+    (./install.sh) or set PIPEDREAMER_BIN=/path/to/pipedreamer; git \(hook == "pre-commit" ? "commit" : "merge") \
+    --no-verify skips the check.
+
+    """, status: 1)

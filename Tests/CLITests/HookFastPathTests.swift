@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `pipedreamer-hook`, the small program the installed pre-commit and pre-merge-commit hooks run
+/// first: it answers a commit that touches no workflow itself and execs the full check otherwise.
+@Suite struct HookFastPathTests {
+    static var hookBinary: String {
+        URL(fileURLWithPath: PipedreamerBinary.path).deletingLastPathComponent().appendingPathComponent("pipedreamer-hook").path
+    }
+
+    /// A stand-in for the full binary that records how it was called and exits with `status`.
+    static func recordingBinary(in directory: String, status: Int32 = 0) throws -> (path: String, log: String) {
+        let path = directory + "/fake-pipedreamer"
+        let log = directory + "/fake.log"
+        try "#!/bin/sh\nprintf '%s\\n' \"$@\" > '\(log)'\nexit \(status)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return (path, log)
+    }
+
+    static func runHook(_ arguments: [String], in directory: String) throws -> Command.Result {
+        try Command.run(hookBinary, arguments, in: directory, environment: GitFixture.environment)
+    }
+
+    /// A repository with a committed workflow at `wf` and a file under `src/`.
+    static func repository() throws -> GitFixture {
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "wf", nodes: ["fetch": "export const x = 1;\n"])
+        try fixture.write("src/main.c", "int main(void) { return 0; }\n")
+        try fixture.commitAll("start")
+        return fixture
+    }
+
+    @Test func answersACommitTouchingNoWorkflowWithoutTheFullCheck() throws {
+        let fixture = try Self.repository()
+        let scratch = try ScratchDirectory()
+        let fake = try Self.recordingBinary(in: scratch.path, status: 7)
+        try fixture.write("src/main.c", "int main(void) { return 1; }\n")
+        _ = try fixture.git(["add", "src/main.c"])
+        let result = try Self.runHook(["pre-commit", fake.path], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(result.stdoutText.isEmpty && result.stderrText.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: fake.log), "the full check ran for a commit touching no workflow")
+    }
+
+    @Test(arguments: ["pre-commit", "pre-merge-commit"])
+    func execsTheFullCheckWhenAWorkflowIsTouched(hook: String) throws {
+        let fixture = try Self.repository()
+        let scratch = try ScratchDirectory()
+        let fake = try Self.recordingBinary(in: scratch.path, status: 7)
+        try fixture.write("wf/nodes/fetch.ts", "export const x = 2;\n")
+        _ = try fixture.git(["add", "wf/nodes/fetch.ts"])
+        let result = try Self.runHook([hook, fake.path, "extra argument"], in: fixture.path)
+        // The full check's verdict is the hook's: its exit status comes through unchanged.
+        #expect(result.status == 7)
+        let log = try String(contentsOfFile: fake.log, encoding: .utf8)
+        #expect(log == "hook\n\(hook)\nextra argument\n")
+    }
+
+    @Test func execsTheFullCheckForAChangedAttributesFileAboveAWorkflow() throws {
+        let fixture = try Self.repository()
+        let scratch = try ScratchDirectory()
+        let fake = try Self.recordingBinary(in: scratch.path)
+        try fixture.write(".gitattributes", "*.ts binary\n")
+        _ = try fixture.git(["add", ".gitattributes"])
+        let result = try Self.runHook(["pre-commit", fake.path], in: fixture.path)
+        #expect(result.status == 0)
+        #expect(FileManager.default.fileExists(atPath: fake.log), ".gitattributes above a workflow changes what it ships")
+    }
+
+    @Test func execsTheFullCheckWhereItCannotReadTheRepository() throws {
+        // Outside any repository nothing is known, so the full check decides (and says why).
+        let scratch = try ScratchDirectory()
+        let fake = try Self.recordingBinary(in: scratch.path)
+        let result = try Self.runHook(["pre-commit", fake.path], in: scratch.path)
+        #expect(result.status == 0)
+        #expect(FileManager.default.fileExists(atPath: fake.log))
+    }
+
+    @Test func reportsAFullBinaryItCannotRun() throws {
+        let fixture = try Self.repository()
+        try fixture.write("wf/nodes/fetch.ts", "export const x = 3;\n")
+        _ = try fixture.git(["add", "wf/nodes/fetch.ts"])
+        let missing = fixture.path + "/no-such-pipedreamer"
+        let result = try Self.runHook(["pre-commit", missing], in: fixture.path)
+        #expect(result.status == 1)
+        #expect(result.stderrText.contains("cannot run the pre-commit check: \(missing): No such file or directory"))
+        #expect(result.stderrText.contains("--no-verify"))
+    }
+
+    @Test(arguments: [[String](), ["pre-push", "/bin/true"], ["pre-commit"], ["pre-commit", ""]])
+    func refusesArgumentsItDoesNotKnow(arguments: [String]) throws {
+        let scratch = try ScratchDirectory()
+        let result = try Self.runHook(arguments, in: scratch.path)
+        #expect(result.status == 2)
+        #expect(result.stderrText.contains("usage: pipedreamer-hook pre-commit|pre-merge-commit PIPEDREAMER"))
+        let help = try Self.runHook(["--help"], in: scratch.path)
+        #expect(help.status == 0 && help.stdoutText.hasPrefix("usage: pipedreamer-hook"))
+    }
+
+    @Test func installedHooksGoThroughItAndKeepTheirVerdicts() throws {
+        // The shim execs pipedreamer-hook beside the binary; an oversize node is still refused by
+        // the full check behind it, and a commit elsewhere passes without it.
+        let repository = try HookedRepository(fixture: try Self.repository())
+        try repository.fixture.write("src/main.c", "int main(void) { return 2; }\n")
+        _ = try repository.git(["add", "src/main.c"])
+        let trace = try repository.git(["-c", "trace2.eventTarget=/dev/null", "commit", "-q", "-m", "src"])
+        #expect(trace.status == 0, "\(trace.stderrText)")
+        try repository.fixture.write("wf/nodes/big.ts", HookedRepository.text(bytes: 950 * 1024))
+        _ = try repository.git(["add", "wf/nodes/big.ts"])
+        let refused = try repository.commit(message: "big")
+        #expect(refused.status != 0)
+        #expect(refused.stderrText.contains("workflow code exceeds ConfigMap size limit (900KB)"))
+    }
+}
+
+/// An empty directory outside any repository, removed when the value goes away.
+final class ScratchDirectory {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("pipedreamer-hook-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,15 @@
+import Foundation
+import Hooks
+import Testing
+
+/// The files in `hooks/` (what install.sh installs and a server administrator copies by hand) are
+/// the scripts `install-hooks` writes, with no recorded binary path.
+@Suite struct ShippedHooksTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test(arguments: HookName.allCases)
+    func shippedFileIsTheInstalledScript(hook: HookName) throws {
+        let shipped = try String(contentsOf: Self.root.appendingPathComponent("hooks/\(hook.rawValue)"), encoding: .utf8)
+        #expect(shipped == HookShim.script(for: hook, binary: nil))
+    }
+}
