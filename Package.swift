@@ -49,7 +49,14 @@ let package = Package(
         .target(name: "Deploy", dependencies: ["GitShim", "KubeClient", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Hooks", dependencies: ["Deploy", "GitShim", "GitFiles", "KubeClient"]),
         // Only GitFiles, so that it starts as fast as git itself: no libgit2, Foundation or HTTP stack.
-        .executableTarget(name: "PipedreamerHook", dependencies: ["GitFiles"], path: "Sources/pipedreamer-hook"),
+        // Linked fully statically on Linux: the dynamic loader's symbol lookups alone cost more than
+        // the hook's question.
+        .executableTarget(
+            name: "PipedreamerHook",
+            dependencies: ["GitFiles"],
+            path: "Sources/pipedreamer-hook",
+            linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux]))]
+        ),
         .executableTarget(
             name: "pipedreamer",
             dependencies: [

@@ -14,15 +14,30 @@ import Darwin
 /// and stage, which one pass over the file gives.
 package struct IndexFile {
     package struct Entry {
-        /// Where the path sits in `paths`.
-        package let pathStart: Int
-        package let pathLength: Int
+        // 32-bit offsets keep an entry at 20 bytes: an index is read on every commit, and a large
+        // one has hundreds of thousands of entries (git itself caps an index below 4 GiB).
+        private let pathOffset: UInt32
+        private let pathCount: UInt32
         package let mode: UInt32
-        /// Where the 20-byte object id sits in `oids`.
-        package let oidStart: Int
+        private let oidOffset: UInt32
         package let stage: UInt8
         /// The extended flags (version 3 and later), 0 when there are none.
         package let extendedFlags: UInt16
+
+        init(pathStart: Int, pathLength: Int, mode: UInt32, oidStart: Int, stage: UInt8, extendedFlags: UInt16) {
+            pathOffset = UInt32(truncatingIfNeeded: pathStart)
+            pathCount = UInt32(truncatingIfNeeded: pathLength)
+            self.mode = mode
+            oidOffset = UInt32(truncatingIfNeeded: oidStart)
+            self.stage = stage
+            self.extendedFlags = extendedFlags
+        }
+
+        /// Where the path sits in `paths`.
+        package var pathStart: Int { Int(pathOffset) }
+        package var pathLength: Int { Int(pathCount) }
+        /// Where the 20-byte object id sits in `oids`.
+        package var oidStart: Int { Int(oidOffset) }
 
         package var isSparseDirectory: Bool { mode & 0o170000 == 0o040000 }
         package var isIntentToAdd: Bool { extendedFlags & 0x2000 != 0 }
@@ -50,7 +65,7 @@ package struct IndexFile {
 
     /// Reads the index at `path`; a split index's shared part is looked for in `gitDirectory`, then beside `path`.
     package init(path: String, gitDirectory: String) throws {
-        var file = try IndexFile(bytes: try Self.readFile(path))
+        var file = try IndexFile(mapped: try Self.readFile(path))
         if let link = file.link {
             guard link.count >= 20 else { throw Failure.malformed("truncated link extension") }
             let shared = Oid(rawBytes: link[0..<20])
@@ -60,39 +75,34 @@ package struct IndexFile {
                 guard let found = candidates.first(where: { access($0, R_OK) == 0 }) else {
                     throw Failure.unreadable("its shared index sharedindex.\(shared.hex) is missing (core.splitIndex)")
                 }
-                let base = try IndexFile(bytes: try Self.readFile(found))
+                let base = try IndexFile(mapped: try Self.readFile(found))
                 file = try SplitIndex.merge(split: file, shared: base, link: Array(link[20...]))
             }
         }
         self = file.droppingIntentToAdd()
     }
 
-    private static func readFile(_ path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
-        defer { close(descriptor) }
+    /// The file mapped into memory: nothing is copied before the parse, which reads it once.
+    private static func readFile(_ path: String) throws -> FileBytes {
+        if let mapped = FileBytes.map(path) { return mapped }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw Failure.unreadable(String(cString: strerror(errno))) }
-        // One read into a buffer of the file's size: the index is read whole, once.
-        let size = Int(status.st_size)
-        var failure: Int32 = 0
-        let data = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = 0
-            while count < size {
-                let got = read(descriptor, buffer.baseAddress! + count, size - count)
-                if got <= 0 { failure = got < 0 ? errno : 0; break }
-                count += got
-            }
-        }
-        guard failure == 0 else { throw Failure.unreadable(String(cString: strerror(failure))) }
-        return data
+        if stat(path, &status) == 0 && status.st_size == 0 { throw Failure.malformed("the file is empty") }
+        throw Failure.unreadable(String(cString: strerror(errno)))
     }
 
     /// Parses one index file as it is on disk (a split index's own part stays unmerged).
     package init(bytes: [UInt8]) throws {
+        self = try bytes.withUnsafeBufferPointer { try IndexFile(buffer: $0) }
+    }
+
+    private init(mapped file: FileBytes) throws {
+        self = try IndexFile(buffer: UnsafeBufferPointer(start: file.base, count: file.count))
+    }
+
+    private init(buffer bytes: UnsafeBufferPointer<UInt8>) throws {
         guard bytes.count >= 12, bytes[0..<4].elementsEqual("DIRC".utf8) else { throw Failure.malformed("no DIRC signature") }
         // One pass over raw memory: this runs on every commit, over every entry of a large index.
-        let parsed = try bytes.withUnsafeBufferPointer { try Self.parse($0) }
+        let parsed = try Self.parse(bytes)
         (entries, paths, oids) = (parsed.entries, parsed.paths, parsed.oids)
         // Extensions: a four-byte signature and a 32-bit size each, up to the trailing checksum.
         var extensionOffset = parsed.end
@@ -100,7 +110,7 @@ package struct IndexFile {
             let size = Int(Self.word(bytes, extensionOffset + 4))
             let data = extensionOffset + 8
             guard data + size <= bytes.count - 20 else { throw Failure.malformed("truncated extension") }
-            let signature = bytes[extensionOffset..<data - 4]
+            let signature = UnsafeBufferPointer(rebasing: bytes[extensionOffset..<data - 4])
             if signature.elementsEqual("link".utf8) { link = Array(bytes[data..<(data + size)]) }
             if signature.elementsEqual("TREE".utf8) { cacheTree = Array(bytes[data..<(data + size)]) }
             extensionOffset = data + size
@@ -108,10 +118,6 @@ package struct IndexFile {
     }
 
     private static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32 {
-        UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
-    }
-
-    private static func word(_ bytes: [UInt8], _ at: Int) -> UInt32 {
         UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
     }
 
