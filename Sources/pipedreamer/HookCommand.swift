@@ -60,8 +60,11 @@ struct PreMergeCommitHook: ParsableCommand {
 
 /// The pre-commit check, shared by pre-commit and pre-merge-commit.
 func checkIndex(files: [String], merging: Bool) throws {
-    // Most commits touch no workflow; that is known before libgit2 starts.
-    if files.isEmpty && PreCommitShortcut.touchesNoWorkflow() { return }
+    // Most commits touch no workflow; that is known before libgit2 starts. pipedreamer-hook asks
+    // the same question first and says so (the variable only ever skips a question already asked:
+    // the full check below runs regardless).
+    if files.isEmpty && ProcessInfo.processInfo.environment[PreCommitShortcut.askedVariable] == nil
+        && PreCommitShortcut.touchesNoWorkflow() { return }
     let report = try mapErrors { () -> PreCommitReport? in
         let repository = try Repository.openFromEnvironment()
         let index: IndexSnapshot

@@ -13,7 +13,9 @@ import TestSupport
     static func recordingBinary(in directory: String, status: Int32 = 0) throws -> (path: String, log: String) {
         let path = directory + "/fake-pipedreamer"
         let log = directory + "/fake.log"
-        try "#!/bin/sh\nprintf '%s\\n' \"$@\" > '\(log)'\nexit \(status)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        // The variable's name is PreCommitShortcut.askedVariable (HooksTests checks the constant).
+        try "#!/bin/sh\nprintf '%s\\n' \"$@\" > '\(log)'\necho \"asked=${PIPEDREAMER_HOOK_SHORTCUT_ASKED:-}\" >> '\(log)'\nexit \(status)\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         return (path, log)
     }
@@ -54,7 +56,7 @@ import TestSupport
         // The full check's verdict is the hook's: its exit status comes through unchanged.
         #expect(result.status == 7)
         let log = try String(contentsOfFile: fake.log, encoding: .utf8)
-        #expect(log == "hook\n\(hook)\nextra argument\n")
+        #expect(log == "hook\n\(hook)\nextra argument\nasked=1\n")
     }
 
     @Test func execsTheFullCheckForAChangedAttributesFileAboveAWorkflow() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Deploy
 import Hooks
 import Testing
 
@@ -11,5 +12,12 @@ import Testing
     func shippedFileIsTheInstalledScript(hook: HookName) throws {
         let shipped = try String(contentsOf: Self.root.appendingPathComponent("hooks/\(hook.rawValue)"), encoding: .utf8)
         #expect(shipped == HookShim.script(for: hook, binary: nil))
+    }
+
+    @Test func pipedreamerHookAndTheFullCheckAgreeOnTheirNames() throws {
+        // pipedreamer-hook links only GitFiles, so it spells these out; they must be the rules' own.
+        let source = try String(contentsOf: Self.root.appendingPathComponent("Sources/pipedreamer-hook/main.swift"), encoding: .utf8)
+        #expect(source.contains("setenv(\"\(PreCommitShortcut.askedVariable)\", \"1\", 1)"))
+        #expect(source.contains("directoriesHolding: \"\(BundleRules.specFileName)\""))
     }
 }
