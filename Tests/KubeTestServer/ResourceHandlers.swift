@@ -61,7 +61,7 @@ extension ServerCore {
     }
 
     func create(_ request: APIRequest, target: ResourceTarget, user: UserInfo) throws -> APIResponse {
-        var object = Decoding.normalize(try Decoding.object(request.body, as: target.resource), as: target.resource)
+        var object = Decoding.normalize(try RequestBody.object(request, as: target.resource), as: target.resource)
         try checkIdentity(&object, target: target, creating: true)
         object["status"] = target.resource == .namespaces ? JSON.object(["phase": "Active"]) : nil
         if let metadata = object["metadata"]?.object {
@@ -81,7 +81,7 @@ extension ServerCore {
 
     func replace(_ request: APIRequest, target: ResourceTarget, user: UserInfo) throws -> APIResponse {
         guard let key = target.key else { throw StatusError.pathNotFound }
-        var object = Decoding.normalize(try Decoding.object(request.body, as: target.resource), as: target.resource)
+        var object = Decoding.normalize(try RequestBody.object(request, as: target.resource), as: target.resource)
         try checkIdentity(&object, target: target, creating: false)
         guard let existing = store[key] else {
             // `AllowCreateOnUpdate` (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Update).
