@@ -34,7 +34,7 @@ import TestSupport
     func aHeldLeaseFailsAtOnceWithLockTimeoutZeroNamingTheHolder() async throws {
         try await DeployHarness.with { h in
             let lease = foreignLease(holder: "\"\(Self.holder)\"", commit: Self.otherCommit, durationSeconds: 60, secondsAgo: 1)
-            #expect(try h.kubectl(["apply", "--server-side", "--validate=false", "-f", "-"], input: lease).status == 0)
+            #expect(try h.kubectl(["apply", "--server-side", "-f", "-"], input: lease).status == 0)
             let since = acquiredAt(h)
 
             let result = try h.deploy(["--lock-timeout", "0"])
@@ -49,7 +49,7 @@ import TestSupport
     func aSecondDeployWaitsForTheLeaseUpToLockTimeout() async throws {
         try await DeployHarness.with { h in
             let lease = foreignLease(holder: "\"\(Self.holder)\"", commit: Self.otherCommit, durationSeconds: 60, secondsAgo: 1)
-            #expect(try h.kubectl(["apply", "--server-side", "--validate=false", "-f", "-"], input: lease).status == 0)
+            #expect(try h.kubectl(["apply", "--server-side", "-f", "-"], input: lease).status == 0)
             let since = acquiredAt(h)
 
             let result = try h.deploy(["--lock-timeout", "1s"])
@@ -64,7 +64,7 @@ import TestSupport
     func aLeaseNotRenewedWithinItsDurationIsTakenOverWithAWarning() async throws {
         try await DeployHarness.with { h in
             let lease = foreignLease(holder: "\"\(Self.holder)\"", commit: Self.otherCommit, durationSeconds: 2, secondsAgo: 5)
-            #expect(try h.kubectl(["apply", "--server-side", "--validate=false", "-f", "-"], input: lease).status == 0)
+            #expect(try h.kubectl(["apply", "--server-side", "-f", "-"], input: lease).status == 0)
             let since = acquiredAt(h)
 
             let result = try h.deploy()
