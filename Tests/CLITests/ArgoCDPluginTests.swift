@@ -46,10 +46,10 @@ import Yams
 
     /// The repository as the plugin receives it: a checkout of `revision` (detached HEAD, as the
     /// repo server leaves it), packed with tar and unpacked into a fresh directory.
-    func receivedRepository(excludingGit: Bool = false) throws -> URL {
+    func receivedRepository(excludingGit: Bool = false, at commit: String? = nil) throws -> URL {
         let checkout = scratch.appendingPathComponent("repo-server-\(UUID().uuidString)")
         try fixture.git(["clone", "-q", fixture.path, checkout.path])
-        _ = try Command.run("/usr/bin/env", ["git", "checkout", "-q", "--detach", revision], in: checkout.path,
+        _ = try Command.run("/usr/bin/env", ["git", "checkout", "-q", "--detach", commit ?? revision], in: checkout.path,
                             environment: GitFixture.environment)
         let archive = scratch.appendingPathComponent("repo-\(UUID().uuidString).tar")
         let packed = try Command.run("/usr/bin/env", ["tar", "-cf", archive.path] + (excludingGit ? ["--exclude=./.git"] : []) + ["."],
@@ -204,6 +204,22 @@ import Yams
         let initialised = try runPluginCommand(try Self.argv(plugin, ["spec", "init"]), in: app, entries: entries)
         #expect(initialised.status == 1)
         #expect(initialised.stderrText.contains("the repository reached the plugin without .git"), "\(initialised.stderrText)")
+    }
+
+    @Test func aCommitThatCannotShipFailsGenerateSoArgoCDSyncsNothing() throws {
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // Pushed past the hooks (--no-verify): the plugin renders with the same rules and refuses.
+        try fixture.write("apps/billing/nodes/huge.ts", HookedRepository.text(bytes: 921_601))
+        let bad = try fixture.commitAll("huge node")
+        let plugin = try Integrations.mapping("integrations/argocd/plugin.yaml")
+        let received = try receivedRepository(at: bad)
+        var entries = buildEnvironment(app: "billing", path: "apps/billing", parameters: [])
+        entries["ARGOCD_APP_REVISION"] = bad
+        let generated = try runPluginCommand(try Self.argv(plugin, ["spec", "generate"]),
+                                             in: received.appendingPathComponent("apps/billing"), entries: entries)
+        #expect(generated.status != 0)
+        #expect(generated.stdoutText.isEmpty)
+        #expect(generated.stderrText.contains("workflow code exceeds ConfigMap size limit (900KB)"), "\(generated.stderrText)")
     }
 
     @Test(.enabled(if: Command.which("kubectl") != nil))
