@@ -132,7 +132,13 @@ import TestSupport
             }
             while !renewed(), run.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             #expect(renewed())
-            #expect(h.server.requests.contains { $0.method == "PUT" && $0.path.hasSuffix("/leases/hello-deploy") && $0.status == 200 })
+            // The server records a request just after answering it: wait for the record too.
+            func renewalRecorded() -> Bool {
+                h.server.requests.contains { $0.method == "PUT" && $0.path.hasSuffix("/leases/hello-deploy") && $0.status == 200 }
+            }
+            let deadline = Date().addingTimeInterval(30)
+            while !renewalRecorded(), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(renewalRecorded())
             run.kill(SIGINT)
             #expect(await run.finish() == 128 + SIGINT)
             #expect(h.lease == nil)
