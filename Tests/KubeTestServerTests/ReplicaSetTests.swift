@@ -49,7 +49,8 @@ import Testing
             let managers = live.value(at: ["metadata", "managedFields"])?.array ?? []
             let manager = managers.first { $0["manager"] == "kube-controller-manager" }
             #expect(manager?["subresource"] == "status")
-            #expect(manager?.value(at: ["fieldsV1", "f:metadata"]) == ["f:annotations": ["f:deployment.kubernetes.io/revision": .object([:])]])
+            // The annotations map is new, so its entry is marked `".": {}` (structured-merge-diff's Compare adds it).
+            #expect(manager?.value(at: ["fieldsV1", "f:metadata"]) == ["f:annotations": [".": .object([:]), "f:deployment.kubernetes.io/revision": .object([:])]])
             #expect(managers.filter { $0["manager"] == "kube-controller-manager" }.count == 1)
             #expect(live.value(at: ["metadata", "generation"]) == 1)
         }
