@@ -62,7 +62,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 "Yams",
             ],
-            path: "Tests/KubeTestServer"
+            path: "Tests/KubeTestServer",
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "KubeTestServerMain",

@@ -34,7 +34,7 @@ import TestSupport
     func aHeldLeaseFailsAtOnceWithLockTimeoutZeroNamingTheHolder() async throws {
         try await DeployHarness.with { h in
             let lease = foreignLease(holder: "\"\(Self.holder)\"", commit: Self.otherCommit, durationSeconds: 60, secondsAgo: 1)
-            #expect(try h.kubectl(["apply", "--server-side", "--validate=false", "-f", "-"], input: lease).status == 0)
+            #expect(try h.kubectl(["apply", "--server-side", "-f", "-"], input: lease).status == 0)
             let since = acquiredAt(h)
 
             let result = try h.deploy(["--lock-timeout", "0"])
@@ -49,7 +49,7 @@ import TestSupport
     func aSecondDeployWaitsForTheLeaseUpToLockTimeout() async throws {
         try await DeployHarness.with { h in
             let lease = foreignLease(holder: "\"\(Self.holder)\"", commit: Self.otherCommit, durationSeconds: 60, secondsAgo: 1)
-            #expect(try h.kubectl(["apply", "--server-side", "--validate=false", "-f", "-"], input: lease).status == 0)
+            #expect(try h.kubectl(["apply", "--server-side", "-f", "-"], input: lease).status == 0)
             let since = acquiredAt(h)
 
             let result = try h.deploy(["--lock-timeout", "1s"])
@@ -64,7 +64,7 @@ import TestSupport
     func aLeaseNotRenewedWithinItsDurationIsTakenOverWithAWarning() async throws {
         try await DeployHarness.with { h in
             let lease = foreignLease(holder: "\"\(Self.holder)\"", commit: Self.otherCommit, durationSeconds: 2, secondsAgo: 5)
-            #expect(try h.kubectl(["apply", "--server-side", "--validate=false", "-f", "-"], input: lease).status == 0)
+            #expect(try h.kubectl(["apply", "--server-side", "-f", "-"], input: lease).status == 0)
             let since = acquiredAt(h)
 
             let result = try h.deploy()
@@ -132,7 +132,13 @@ import TestSupport
             }
             while !renewed(), run.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
             #expect(renewed())
-            #expect(h.server.requests.contains { $0.method == "PUT" && $0.path.hasSuffix("/leases/hello-deploy") && $0.status == 200 })
+            // The server records a request just after answering it: wait for the record too.
+            func renewalRecorded() -> Bool {
+                h.server.requests.contains { $0.method == "PUT" && $0.path.hasSuffix("/leases/hello-deploy") && $0.status == 200 }
+            }
+            let deadline = Date().addingTimeInterval(30)
+            while !renewalRecorded(), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(renewalRecorded())
             run.kill(SIGINT)
             #expect(await run.finish() == 128 + SIGINT)
             #expect(h.lease == nil)

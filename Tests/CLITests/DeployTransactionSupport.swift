@@ -62,12 +62,12 @@ extension DeployHarness {
     }
 
     /// Creates objects the way someone else would: `kubectl create ... --dry-run=client -o yaml`
-    /// piped into `kubectl apply --server-side` (kubectl's create speaks protobuf, which the test
-    /// server does not).
+    /// piped into `kubectl apply --server-side` (kubectl's create sends protobuf, which the test
+    /// server decodes only for some kinds).
     @discardableResult
     func kubectlCreate(_ arguments: [String]) throws -> Command.Result {
         let yaml = try kubectl(["create"] + arguments + ["--dry-run=client", "-o", "yaml"])
-        return try kubectl(["apply", "--server-side", "--validate=false", "-f", "-"], input: yaml.stdoutText)
+        return try kubectl(["apply", "--server-side", "-f", "-"], input: yaml.stdoutText)
     }
 
     var lease: JSON? { object(.leases, "\(Self.name)-deploy") }

@@ -165,7 +165,7 @@ import TestSupport
         let lease = foreignLease(holder: "\"alice@laptop (pid 1)\"", commit: String(repeating: "0", count: 40),
                                  durationSeconds: 2, secondsAgo: 0)
         let created = try Command.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfig, "apply", "--server-side",
-                                                       "--validate=false", "-f", "-"], input: Data(lease.utf8))
+                                                       "-f", "-"], input: Data(lease.utf8))
         #expect(created.status == 0, "\(created.stderrText)\(created.stdoutText)")
         try remote.fixture.git(["config", "pipedreamer.deployRefs", "refs/heads/main"])
         let sha = try clone.gitText(["rev-parse", "HEAD"])

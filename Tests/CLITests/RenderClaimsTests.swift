@@ -46,7 +46,7 @@ import TestSupport
         try server.kubeconfig(namespace: "team-a").write(to: kubeconfig, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: kubeconfig) }
         let rendered = try PipedreamerBinary.run(["render"], in: fixture.path)
-        let applied = try Command.run(kubectl, ["apply", "--server-side", "--field-manager=pipedreamer", "--validate=false", "-f", "-",
+        let applied = try Command.run(kubectl, ["apply", "--server-side", "--field-manager=pipedreamer", "-f", "-",
                                                 "--kubeconfig", kubeconfig.path],
                                       in: fixture.path, environment: GitFixture.environment, input: rendered.stdout)
         #expect(applied.status == 0, "\(applied.stderrText)")

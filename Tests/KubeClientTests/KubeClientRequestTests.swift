@@ -94,6 +94,15 @@ import Testing
         #expect(items == [.object(["metadata": .object(["name": .string("a")])]), .object(["metadata": .object(["name": .string("b")])])])
     }
 
+    @Test func listItemsGetTheListsKindAndAPIVersionAsClientGoGivesThem() async throws {
+        // A real API server writes a typed list's items without apiVersion and kind.
+        let items = try await withFakeAPI([.json(#"{"kind":"CronJobList","apiVersion":"batch/v1","items":[{"metadata":{"name":"a"}}]}"#)]) { client, _ in
+            try await client.list(.cronJobs, namespace: "team-a", labelSelector: "app.kubernetes.io/name=hello")
+        }
+        #expect(items == [.object(["apiVersion": .string("batch/v1"), "kind": .string("CronJob"),
+                                   "metadata": .object(["name": .string("a")])])])
+    }
+
     @Test func deleteUsesBackgroundPropagation() async throws {
         let (deleted, request) = try await withFakeAPI([.json(#"{"kind":"Status","status":"Success"}"#)]) { client, server in
             (try await client.delete(.cronJobs, namespace: "team-a", name: "hello-cron", dryRun: true), try #require(server.requests.first))

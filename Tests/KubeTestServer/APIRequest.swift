@@ -55,6 +55,13 @@ struct APIResponse: Sendable {
         body = Data(error.serialized.utf8)
     }
 
+    /// A body already encoded; no Content-Type when nil (an empty 301, 304 or 406).
+    init(status: Int, body: Data, contentType: String?) {
+        self.status = status
+        self.headers = contentType.map { [("Content-Type", $0)] } ?? []
+        self.body = body
+    }
+
     init(status: Int, text: String) {
         self.status = status
         self.headers = [("Content-Type", "text/plain; charset=utf-8")]

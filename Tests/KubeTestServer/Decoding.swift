@@ -94,8 +94,23 @@ enum Decoding {
                 object["stringData"] = nil
             }
             if object["type"] == nil { object["type"] = "Opaque" }
+        case .namespaces:
+            // SetDefaults_Namespace (pkg/apis/core/v1/defaults.go) and the strategy's Canonicalize: every named
+            // namespace carries its name as the `kubernetes.io/metadata.name` label.
+            if let name = object.value(at: ["metadata", "name"])?.string, !name.isEmpty {
+                object.set(["metadata", "labels", "kubernetes.io/metadata.name"], .string(name))
+            }
         case .services:
+            // SetDefaults_Service (pkg/apis/core/v1/defaults.go).
             if object.value(at: ["spec", "type"]) == nil { object.set(["spec", "type"], "ClusterIP") }
+            let type = object.value(at: ["spec", "type"])?.string ?? ""
+            if object.value(at: ["spec", "sessionAffinity"]) == nil { object.set(["spec", "sessionAffinity"], "None") }
+            if ["ClusterIP", "NodePort", "LoadBalancer"].contains(type), object.value(at: ["spec", "internalTrafficPolicy"]) == nil {
+                object.set(["spec", "internalTrafficPolicy"], "Cluster")
+            }
+            if ["NodePort", "LoadBalancer"].contains(type), object.value(at: ["spec", "externalTrafficPolicy"]) == nil {
+                object.set(["spec", "externalTrafficPolicy"], "Cluster")
+            }
             if var ports = object.value(at: ["spec", "ports"])?.array {
                 for index in ports.indices {
                     if ports[index]["protocol"] == nil { ports[index]["protocol"] = "TCP" }

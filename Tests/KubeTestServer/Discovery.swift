@@ -14,6 +14,7 @@ enum Discovery {
                                                    "groups": .array(Resource.groupVersions.map { group($0.group, $0.version) })])
         case "/api/v1": return APIResponse(status: 200, json: resourceList(group: "", version: "v1"))
         default:
+            if let document = OpenAPI.respond(request, path: path, core: core) { return document }
             let segments = path.split(separator: "/").map(String.init)
             guard segments.first == "apis" else { return nil }
             if segments.count == 2, let match = Resource.groupVersions.first(where: { $0.group == segments[1] }) {

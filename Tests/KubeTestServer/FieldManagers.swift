@@ -58,14 +58,43 @@ enum Ownership {
         return content
     }
 
-    /// An Update (create, PUT, non-apply patch): the updater takes what changed; removed fields leave everyone.
+    /// The structs a Go object of this kind always serializes, even empty (ObjectMeta and the other non-pointer
+    /// struct fields): the
+    /// "live" object of a create is the kind's zero value, so these are never added (`Updater.Update`
+    /// in sigs.k8s.io/structured-merge-diff/v4/merge/update.go compares against it).
+    static func implicitMaps(kind: String) -> Set<FieldPath> {
+        let template = ["metadata", "spec"]
+        let dotted: [[String]]
+        switch kind {
+        case "Deployment", "ReplicaSet":
+            dotted = [["spec"], ["spec", "template"], ["spec", "strategy"]] + template.map { ["spec", "template", $0] }
+        case "CronJob":
+            let job = ["spec", "jobTemplate"]
+            dotted = [["spec"], job] + template.map { job + [$0] } + [job + ["spec", "template"]]
+                + template.map { job + ["spec", "template", $0] }
+        case "Service", "Namespace", "Lease": dotted = [["spec"]]
+        default: dotted = []
+        }
+        return Set((dotted + [["metadata"]]).map { FieldPath($0.map { .field($0) }) })
+    }
+
+    /// An Update (create, PUT, non-apply patch): the updater takes what was added or modified; what was
+    /// removed leaves everyone (`Updater.Update`, merge/update.go, with `Compare` in typed/compare.go:
+    /// maps and list items count as added when new, leaves as modified when their value changed).
     static func update(_ entries: [ManagedEntry], old: JSON?, new: JSON, by manager: FieldManager, now: String) -> [ManagedEntry] {
         let oldContent = old.map(trackedContent) ?? .object([:])
         let newContent = trackedContent(new)
+        let implicit = implicitMaps(kind: new["kind"]?.string ?? "")
         let oldLeaves = FieldPath.leaves(of: oldContent)
         let newLeaves = FieldPath.leaves(of: newContent)
-        let changed = newLeaves.filter { !oldLeaves.contains($0) || $0.lookup(in: oldContent) != $0.lookup(in: newContent) }
-        let removed = oldLeaves.subtracting(newLeaves)
+        let oldNodes = oldLeaves.union(FieldPath.maps(of: oldContent)).union(implicit)
+        let newNodes = newLeaves.union(FieldPath.maps(of: newContent)).union(implicit)
+        let modified = newLeaves.intersection(oldLeaves).filter { path in
+            if case .key = path.elements.last { return false }
+            return path.lookup(in: oldContent) != path.lookup(in: newContent)
+        }
+        let changed = newNodes.subtracting(oldNodes).union(modified)
+        let removed = oldNodes.subtracting(newNodes)
         if changed.isEmpty && removed.isEmpty { return entries }
         var result = entries.map { entry -> ManagedEntry in
             var entry = entry
@@ -103,14 +132,19 @@ enum Ownership {
 
         let previous = entries.first { $0.manager.sameIdentity(manager) }?.fields ?? []
         let ownedByOthers = entries.filter { !$0.manager.sameIdentity(manager) }.reduce(into: Set<FieldPath>()) { $0.formUnion($1.fields) }
-        var merged = live
-        // Fields this manager applied before and no longer applies go, unless someone else still holds them.
-        for path in previous.subtracting(appliedLeaves).sorted().reversed() where !ownedByOthers.contains(path) {
-            let inside = FieldPath(path.elements)
-            if ownedByOthers.contains(where: { $0.elements.starts(with: inside.elements) && $0 != path }) { continue }
-            inside.remove(from: &merged)
+        // `prune` and `addBackOwnedItems` (sigs.k8s.io/structured-merge-diff/v4/merge/update.go): a field or
+        // list item this manager applied before and no longer applies goes, unless a manager (another one,
+        // or this one's new configuration) owns it or something inside it. A removed list item goes whole,
+        // so the paths inside it are not removed one by one (removing its key first would leave an empty item).
+        let owned = ownedByOthers.union(appliedLeaves)
+        let removable = previous.subtracting(appliedLeaves).filter { path in
+            !owned.contains { $0.elements.starts(with: path.elements) }
         }
-        merged = Merge.applyMerge(merged, appliedContent)
+        var merged = Merge.applyMerge(live, appliedContent)
+        for path in removable.sorted() {
+            let covered = removable.contains { $0 != path && path.elements.starts(with: $0.elements) }
+            if !covered { path.remove(from: &merged) }
+        }
         if let index = entries.firstIndex(where: { $0.manager.sameIdentity(manager) }) {
             if entries[index].fields != appliedLeaves { entries[index].time = now }
             entries[index].fields = appliedLeaves

@@ -42,6 +42,10 @@ struct FieldPath: Hashable, Sendable, CustomStringConvertible, Comparable {
         }
     }
 
+    /// Maps owned as a whole (`x-kubernetes-map-type: atomic`): a LabelSelector (`+structType=atomic`), a
+    /// Service's `selector` and a pod's `nodeSelector` (`+mapType=atomic`, k8s.io/api/core/v1/types.go).
+    static let atomicMaps: Set<String> = ["selector", "nodeSelector"]
+
     /// The key of one item of a keyed list; the protocol of a port defaults to TCP as the server defaults it.
     static func key(of item: JSON, keys: [String]) -> [KeyField] {
         keys.sorted().compactMap { name in
@@ -55,6 +59,7 @@ struct FieldPath: Hashable, Sendable, CustomStringConvertible, Comparable {
         switch value {
         case .object(let fields):
             if fields.isEmpty { return path.elements.isEmpty ? [] : [path] }
+            if let field, atomicMaps.contains(field) { return [path] }
             var result = Set<FieldPath>()
             for (name, child) in fields { result.formUnion(leaves(of: child, at: path.appending(.field(name)), field: name)) }
             return result
@@ -69,6 +74,25 @@ struct FieldPath: Hashable, Sendable, CustomStringConvertible, Comparable {
             return result
         default:
             return [path]
+        }
+    }
+
+    /// The maps with fields below the root, as paths: the non-leaf nodes structured-merge-diff's `Compare`
+    /// reports as added or removed (`postItemHook` in typed/compare.go). Keyed-list items are in `leaves`.
+    static func maps(of value: JSON, at path: FieldPath = FieldPath(), field: String? = nil) -> Set<FieldPath> {
+        switch value {
+        case .object(let fields):
+            if let field, atomicMaps.contains(field) { return [] }
+            var result: Set<FieldPath> = fields.isEmpty || path.elements.isEmpty ? [] : [path]
+            for (name, child) in fields { result.formUnion(maps(of: child, at: path.appending(.field(name)), field: name)) }
+            return result
+        case .array(let items):
+            guard let field, let keys = listKeys(field: field, items: items) else { return [] }
+            var result = Set<FieldPath>()
+            for item in items { result.formUnion(maps(of: item, at: path.appending(.key(key(of: item, keys: keys))))) }
+            return result.subtracting(items.map { path.appending(.key(key(of: $0, keys: keys))) })
+        default:
+            return []
         }
     }
 
@@ -122,9 +146,11 @@ struct FieldPath: Hashable, Sendable, CustomStringConvertible, Comparable {
         }
     }
 
-    /// `fieldsV1`: the trie form stored in `managedFields` (`f:name`, `k:{"name":"x"}`, `.`).
+    /// `fieldsV1`: the trie form stored in `managedFields` (`f:name`, `k:{"name":"x"}`), as structured-merge-diff's
+    /// `emitContentsV1` (fieldpath/serialize.go) writes it: a member with members below it is marked `".": {}`.
     static func fieldsV1(_ paths: Set<FieldPath>) -> JSON {
         var root = JSON.object([:])
+        let parents = Set(paths.flatMap { path in (0..<path.elements.count).map { FieldPath(Array(path.elements.prefix($0))) } })
         for path in paths {
             var keys: [String] = path.elements.map { element in
                 switch element {
@@ -134,7 +160,7 @@ struct FieldPath: Hashable, Sendable, CustomStringConvertible, Comparable {
                     return "k:" + object.text()
                 }
             }
-            if case .key = path.elements.last { keys.append(".") }
+            if parents.contains(path) { keys.append(".") }
             root.set(keys, root.value(at: keys) ?? .object([:]))
         }
         return root

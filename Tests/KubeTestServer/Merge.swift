@@ -2,6 +2,7 @@
 enum Merge {
     /// Server-side apply's merge: maps recursively, keyed lists item by item, everything else replaced.
     static func applyMerge(_ live: JSON, _ applied: JSON, field: String = "") -> JSON {
+        if FieldPath.atomicMaps.contains(field) { return applied }
         switch (live, applied) {
         case (.object(var fields), .object(let patch)):
             for (key, value) in patch {

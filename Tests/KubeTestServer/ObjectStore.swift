@@ -105,7 +105,8 @@ struct ObjectStore: Sendable {
 
     /// Replaces an object, keeping identity and bumping resourceVersion (and generation when spec changed)
     /// only if something changed. Returns the stored object and whether it was written.
-    mutating func update(_ key: ObjectKey, object: JSON, managers: [ManagedEntry]) -> (StoredObject, Bool) {
+    /// `throughStatus` is a write through the `status` subresource, whose strategies never bump the generation.
+    mutating func update(_ key: ObjectKey, object: JSON, managers: [ManagedEntry], throughStatus: Bool = false) -> (StoredObject, Bool) {
         guard let old = objects[key] else { return (create(key, object: object, managers: managers), true) }
         var object = object
         for field in ["uid", "creationTimestamp", "resourceVersion", "generation"] {
@@ -113,7 +114,8 @@ struct ObjectStore: Sendable {
         }
         if old.object["status"] != nil { object["status"] = old.object["status"] } else { object["status"] = nil }
         if object == old.object && managers == old.managers { return (old, false) }
-        if key.resource.tracksGeneration && object["spec"] != old.object["spec"] {
+        if key.resource.tracksGeneration && !throughStatus
+            && (object["spec"] != old.object["spec"] || ObjectStore.annotationsBumpGeneration(key.resource, old.object, object)) {
             object.set(["metadata", "generation"], .int((old.object.value(at: ["metadata", "generation"])?.int ?? 1) + 1))
         }
         object.set(["metadata", "resourceVersion"], .string(nextResourceVersion()))
@@ -121,6 +123,16 @@ struct ObjectStore: Sendable {
         objects[key] = stored
         emit("MODIFIED", key, stored)
         return (stored, true)
+    }
+
+    /// The Deployment strategy's `PrepareForUpdate` (pkg/registry/apps/deployment/strategy.go) also bumps the
+    /// generation when the annotations change, "because annotations are copied from deployments to their replica
+    /// sets". `apiequality.Semantic.DeepEqual` takes an empty map for an absent one.
+    static func annotationsBumpGeneration(_ resource: Resource, _ old: JSON, _ new: JSON) -> Bool {
+        guard resource == .deployments else { return false }
+        let before = old.value(at: ["metadata", "annotations"])?.object ?? [:]
+        let after = new.value(at: ["metadata", "annotations"])?.object ?? [:]
+        return before != after
     }
 
     /// Writes status only (the controllers' subresource); bumps resourceVersion when it changed.

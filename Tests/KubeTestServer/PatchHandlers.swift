@@ -25,6 +25,9 @@ extension ServerCore {
         case "application/strategic-merge-patch+json": patched = Merge.strategicMerge(existing.rendered, patch)
         default: patched = try JSONPatch.apply(patch, to: existing.rendered)
         }
+        let known = try dropUnknownFields(patched, request, target.resource, .patched)
+        patched = known.0
+        let warnings = known.1
         try Decoding.checkTimes(patched, as: target.resource)
         patched = Decoding.normalize(patched, as: target.resource)
         try checkIdentity(&patched, target: target, creating: false)
@@ -33,12 +36,36 @@ extension ServerCore {
             throw StatusError.modified(target.resource, key.name)
         }
         patched.set(["metadata", "managedFields"], nil)
+        ServerCore.keepAllocations(&patched, old: existing.object, target.resource)
         try validate(patched, target.resource, old: existing.object)
         let managers = Ownership.update(existing.managers, old: existing.object, new: patched,
                                         by: updateManager(request, target.resource), now: ObjectStore.now())
-        return try commit(request, key: key) { store in
+        var response = try commit(request, key: key) { store in
             let (stored, changed) = store.update(key, object: patched, managers: managers)
             return (stored, changed, 200)
+        }
+        response.headers += warnings
+        return response
+    }
+
+    /// The apply configuration names the endpoint's kind: `versionCheckManager.Apply`, the outermost field manager
+    /// (staging/src/k8s.io/apimachinery/pkg/util/managedfields/internal/versioncheck.go), compares its
+    /// GroupVersionKind (`Unstructured.GroupVersionKind`: empty when apiVersion does not parse); then
+    /// `structuredMergeManager.Apply` (internal/structuredmerge.go) refuses managedFields in it.
+    static func checkApplyIdentity(_ body: Data, as resource: Resource) throws {
+        guard let document = (try? JSON.parse(body)) ?? (try? YAMLBody.parse(String(decoding: body, as: UTF8.self))),
+              document.object != nil else { return }
+        let apiVersion = document["apiVersion"]?.string ?? ""
+        let kind = document["kind"]?.string ?? ""
+        if apiVersion != resource.apiVersion || kind != resource.kind {
+            let parts = apiVersion.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            var (group, version) = parts.count == 2 ? (parts[0], parts[1]) : ("", parts.count == 1 ? parts[0] : "")
+            var shown = kind
+            if parts.count > 2 { (group, version, shown) = ("", "", "") }
+            throw StatusError.badRequest("invalid object type: \(group)/\(version), Kind=\(shown)")
+        }
+        if let managed = document.value(at: ["metadata", "managedFields"]), managed != .null {
+            throw StatusError.badRequest("metadata.managedFields must be nil")
         }
     }
 
@@ -63,7 +90,9 @@ extension ServerCore {
     }
 
     private func apply(_ request: APIRequest, target: ResourceTarget, key: ObjectKey, user: UserInfo) throws -> APIResponse {
+        try ServerCore.checkApplyIdentity(request.body, as: target.resource)
         var applied = try Decoding.object(request.body, as: target.resource, yaml: true)
+        try refuseUnknownApplyFields(applied, target.resource)
         try checkIdentity(&applied, target: target, creating: false)
         let manager = FieldManager(name: request.parameter("fieldManager") ?? "", operation: "Apply",
                                    apiVersion: target.resource.apiVersion)
@@ -89,7 +118,12 @@ extension ServerCore {
         case .success(let value): (merged, managers) = value
         }
         var object = Decoding.normalize(merged, as: target.resource)
-        if existing == nil { object["status"] = nil }
+        if existing == nil {
+            object["status"] = nil
+            prepareForCreate(&object, target.resource)
+        } else {
+            ServerCore.keepAllocations(&object, old: existing!.object, target.resource)
+        }
         try validate(object, target.resource, old: existing?.object)
         return try commit(request, key: key) { store in
             if existing == nil { return (store.create(key, object: object, managers: managers), true, 201) }

@@ -50,15 +50,21 @@ extension ServerCore {
         if case let (existingKey, existing)? = matching {
             newKey = existingKey
             revision = ServerCore.revision(of: existing)
+            var object = existing
             if revision < maxRevision {
-                var object = existing
                 let old = String(revision)
                 revision = maxRevision + 1
                 let history = object.value(at: ["metadata", "annotations", ServerCore.revisionHistoryAnnotation])?.string ?? ""
                 object.set(["metadata", "annotations", ServerCore.revisionHistoryAnnotation], .string(history.isEmpty ? old : history + "," + old))
                 object.set(["metadata", "annotations", ServerCore.revisionAnnotation], .string(String(revision)))
-                writeAsController(existingKey, object)
             }
+            // SetNewReplicaSetAnnotations → copyDeploymentAnnotationsToReplicaSet: the Deployment's annotations
+            // (but the skipped ones) are set on the new ReplicaSet; keys the Deployment dropped stay.
+            for (name, value) in deployment.value(at: ["metadata", "annotations"])?.object ?? [:]
+            where !ServerCore.uncopiedAnnotations.contains(name) {
+                object.set(["metadata", "annotations", name], value)
+            }
+            if object != existing { writeAsController(existingKey, object) }
         } else {
             revision = maxRevision + 1
             let hash = ServerCore.podTemplateHash(template)
@@ -68,9 +74,11 @@ extension ServerCore {
             _ = store.create(newKey, object: object, managers: managers)
         }
         if deployment.value(at: ["metadata", "annotations", ServerCore.revisionAnnotation])?.string != String(revision) {
+            // sync.go `getNewReplicaSet` stamps the revision with `UpdateStatus`: through the status subresource,
+            // whose strategy keeps spec and labels and leaves the generation alone.
             var updated = deployment
             updated.set(["metadata", "annotations", ServerCore.revisionAnnotation], .string(String(revision)))
-            writeAsController(key, updated)
+            writeAsController(key, updated, throughStatus: true)
         }
         let replicas = { (key: ObjectKey) in self.store[key]?.object.value(at: ["spec", "replicas"])?.int ?? 0 }
         let olds = ownedReplicaSets(deployment, namespace: key.namespace).filter { $0.0 != newKey }
@@ -84,18 +92,22 @@ extension ServerCore {
         guard var stored = store[key], stored.object["status"] != status else { return }
         var manager = ServerCore.controllerManager
         manager.subresource = "status"
+        // The entry keeps what else it wrote through `status` (the Deployment's revision annotation).
+        let kept = stored.managers.first { $0.manager.sameIdentity(manager) }?.fields.filter { $0.elements.first != .field("status") } ?? Set()
         stored.managers.removeAll { $0.manager.sameIdentity(manager) }
-        stored.managers.append(ManagedEntry(manager: manager, fields: FieldPath.leaves(of: ["status": status]), time: ObjectStore.now()))
+        stored.managers.append(ManagedEntry(manager: manager, fields: kept.union(FieldPath.leaves(of: ["status": status])), time: ObjectStore.now()))
         store[key] = stored
         store.setStatus(key, status)
     }
 
-    /// A controller write: an Update by `kube-controller-manager`.
-    private func writeAsController(_ key: ObjectKey, _ object: JSON) {
+    /// A controller write: an Update by `kube-controller-manager`, recorded with `subresource: status` when it
+    /// went through the status subresource.
+    private func writeAsController(_ key: ObjectKey, _ object: JSON, throughStatus: Bool = false) {
         guard let existing = store[key] else { return }
-        let managers = Ownership.update(existing.managers, old: existing.object, new: object,
-                                        by: ServerCore.controllerManager, now: ObjectStore.now())
-        _ = store.update(key, object: object, managers: managers)
+        var manager = ServerCore.controllerManager
+        if throughStatus { manager.subresource = "status" }
+        let managers = Ownership.update(existing.managers, old: existing.object, new: object, by: manager, now: ObjectStore.now())
+        _ = store.update(key, object: object, managers: managers, throughStatus: throughStatus)
     }
 
     /// What `apiequality.Semantic.DeepEqual` compares of a decoded object: a null, an empty map or an empty

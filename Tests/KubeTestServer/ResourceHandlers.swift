@@ -11,6 +11,13 @@ extension ServerCore {
         let items = store.list(target.resource, namespace: target.resource.namespaced ? target.namespace : nil)
             .map(\.rendered)
             .filter(filter.matches)
+            .map { item -> JSON in
+                // Items of a typed list are encoded without their TypeMeta (the list carries kind and apiVersion).
+                var item = item
+                item["kind"] = nil
+                item["apiVersion"] = nil
+                return item
+            }
         let list: JSON = ["kind": .string(target.resource.kind + "List"), "apiVersion": .string(target.resource.apiVersion),
                           "metadata": ["resourceVersion": .string(store.currentResourceVersion)], "items": .array(items)]
         return APIResponse(status: 200, json: list)
@@ -60,10 +67,63 @@ extension ServerCore {
         }
     }
 
+    /// The strategies' `PrepareForCreate` and the allocations a create makes.
+    func prepareForCreate(_ object: inout JSON, _ resource: Resource) {
+        switch resource {
+        case .namespaces:
+            // pkg/registry/core/namespace/strategy.go: on create, status is Active and the kubernetes finalizer is required.
+            object["status"] = ["phase": "Active"]
+            var finalizers = object.value(at: ["spec", "finalizers"])?.array ?? []
+            if !finalizers.contains("kubernetes") { finalizers.append("kubernetes") }
+            object.set(["spec", "finalizers"], .array(finalizers))
+        case .services:
+            object["status"] = ["loadBalancer": .object([:])]
+            allocateClusterIP(&object)
+        default:
+            break
+        }
+    }
+
+    /// pkg/registry/core/service/storage/alloc.go: a Service that is not ExternalName and names no cluster IP gets one
+    /// from the service CIDR (10.96.0.0/12 here; 10.96.0.1 is the `kubernetes` Service's), with its IP family fields.
+    func allocateClusterIP(_ object: inout JSON) {
+        let type = object.value(at: ["spec", "type"])?.string ?? "ClusterIP"
+        guard type != "ExternalName" else { return }
+        var ip = object.value(at: ["spec", "clusterIP"])?.string ?? ""
+        if ip.isEmpty {
+            let used = Set(store.list(.services, namespace: nil).compactMap { $0.object.value(at: ["spec", "clusterIP"])?.string })
+            var offset = 10
+            while used.contains(ServerCore.serviceAddress(offset)) { offset += 1 }
+            ip = ServerCore.serviceAddress(offset)
+            object.set(["spec", "clusterIP"], .string(ip))
+        }
+        if object.value(at: ["spec", "clusterIPs"]) == nil { object.set(["spec", "clusterIPs"], [.string(ip)]) }
+        if object.value(at: ["spec", "ipFamilies"]) == nil { object.set(["spec", "ipFamilies"], ["IPv4"]) }
+        if object.value(at: ["spec", "ipFamilyPolicy"]) == nil { object.set(["spec", "ipFamilyPolicy"], "SingleStack") }
+    }
+
+    /// The address `offset` places into 10.96.0.0/12.
+    static func serviceAddress(_ offset: Int) -> String {
+        "10.\(96 + (offset >> 16) & 0x0f).\((offset >> 8) & 0xff).\(offset & 0xff)"
+    }
+
+    /// `PatchAllocatedValues` (pkg/registry/core/service/strategy.go): an update that leaves out the allocated
+    /// cluster IPs and IP families keeps them.
+    static func keepAllocations(_ object: inout JSON, old: JSON, _ resource: Resource) {
+        guard resource == .services, (old.value(at: ["spec", "type"])?.string ?? "") != "ExternalName",
+              (object.value(at: ["spec", "type"])?.string ?? "ClusterIP") != "ExternalName" else { return }
+        for field in ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"] {
+            let value = object.value(at: ["spec", field])
+            if value == nil || value == "" || value == .array([]) { object.set(["spec", field], old.value(at: ["spec", field])) }
+        }
+    }
+
     func create(_ request: APIRequest, target: ResourceTarget, user: UserInfo) throws -> APIResponse {
-        var object = Decoding.normalize(try Decoding.object(request.body, as: target.resource), as: target.resource)
+        let (decoded, warnings) = try dropUnknownFields(try RequestBody.object(request, as: target.resource), request, target.resource, .decoded)
+        var object = Decoding.normalize(decoded, as: target.resource)
         try checkIdentity(&object, target: target, creating: true)
-        object["status"] = target.resource == .namespaces ? JSON.object(["phase": "Active"]) : nil
+        object["status"] = nil
+        prepareForCreate(&object, target.resource)
         if let metadata = object["metadata"]?.object {
             object["metadata"] = .object(metadata.filter { !["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"].contains($0.key) })
         }
@@ -73,15 +133,18 @@ extension ServerCore {
         let key = ObjectKey(resource: target.resource, namespace: target.resource.namespaced ? target.namespace : nil, name: name)
         if store[key] != nil { throw StatusError.alreadyExists(target.resource, name) }
         let managers = Ownership.update([], old: nil, new: object, by: updateManager(request, target.resource), now: ObjectStore.now())
-        return try commit(request, key: key) { store in
+        var response = try commit(request, key: key) { store in
             let stored = store.create(key, object: object, managers: managers)
             return (stored, true, 201)
         }
+        response.headers += warnings
+        return response
     }
 
     func replace(_ request: APIRequest, target: ResourceTarget, user: UserInfo) throws -> APIResponse {
         guard let key = target.key else { throw StatusError.pathNotFound }
-        var object = Decoding.normalize(try Decoding.object(request.body, as: target.resource), as: target.resource)
+        let (decoded, warnings) = try dropUnknownFields(try RequestBody.object(request, as: target.resource), request, target.resource, .decoded)
+        var object = Decoding.normalize(decoded, as: target.resource)
         try checkIdentity(&object, target: target, creating: false)
         guard let existing = store[key] else {
             // `AllowCreateOnUpdate` (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Update).
@@ -99,13 +162,16 @@ extension ServerCore {
             throw StatusError.modified(target.resource, key.name)
         }
         object.set(["metadata", "managedFields"], nil)
+        ServerCore.keepAllocations(&object, old: existing.object, target.resource)
         try validate(object, target.resource, old: existing.object)
         let managers = Ownership.update(existing.managers, old: existing.object, new: object,
                                         by: updateManager(request, target.resource), now: ObjectStore.now())
-        return try commit(request, key: key) { store in
+        var response = try commit(request, key: key) { store in
             let (stored, changed) = store.update(key, object: object, managers: managers)
             return (stored, changed, 200)
         }
+        response.headers += warnings
+        return response
     }
 
     func delete(_ request: APIRequest, target: ResourceTarget) throws -> APIResponse {
@@ -139,6 +205,12 @@ extension ServerCore {
                 deploymentChanged(ObjectKey(resource: .deployments, namespace: stored.object.value(at: ["metadata", "namespace"])?.string, name: name))
             }
         }
-        return APIResponse(status: status, json: stored.rendered)
+        var rendered = stored.rendered
+        if request.isDryRun && status == 201 {
+            // DryRunnableStorage.Create (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/dryrun.go) copies
+            // the object without storing it: uid and creationTimestamp are set (BeforeCreate), resourceVersion is not.
+            rendered.set(["metadata", "resourceVersion"], nil)
+        }
+        return APIResponse(status: status, json: rendered)
     }
 }

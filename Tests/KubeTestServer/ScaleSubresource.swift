@@ -15,10 +15,7 @@ extension ServerCore {
         case "GET":
             return APIResponse(status: 200, json: current)
         case "PUT":
-            guard ["", "application/json"].contains(request.contentType) else {
-                throw StatusError.unsupportedMediaType(request.contentType, supported: ["application/json"])
-            }
-            return try writeScale(try Decoding.object(request.body, as: ServerCore.scaleKind), request: request, key: key, existing: existing)
+            return try writeScale(try RequestBody.object(request, as: ServerCore.scaleKind), request: request, key: key, existing: existing)
         case "PATCH":
             guard ServerCore.patchTypes.contains(request.contentType) else {
                 throw StatusError.unsupportedMediaType(request.contentType, supported: ServerCore.patchTypes)

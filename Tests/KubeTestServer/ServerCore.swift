@@ -26,7 +26,8 @@ final class ServerCore: @unchecked Sendable {
         policy = configuration.policy
         tokens = configuration.tokens
         for name in ["default", "kube-system", "kube-public", "kube-node-lease"] + configuration.namespaces {
-            seed(.namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)],
+            seed(.namespaces, ["apiVersion": "v1", "kind": "Namespace",
+                               "metadata": ["name": .string(name), "labels": ["kubernetes.io/metadata.name": .string(name)]],
                                "spec": ["finalizers": ["kubernetes"]], "status": ["phase": "Active"]])
         }
         for (name, handler) in configuration.runtimeClasses.sorted(by: { $0.key < $1.key }) {
@@ -113,9 +114,6 @@ final class ServerCore: @unchecked Sendable {
         let resource = target.resource
         if resource == .selfSubjectAccessReviews {
             guard request.method == "POST", target.name == nil else { throw StatusError.methodNotSupported(resource, verb(request, target)) }
-            guard ["", "application/json"].contains(request.contentType) else {
-                throw StatusError.unsupportedMediaType(request.contentType, supported: ["application/json"])
-            }
             return try accessReview(request, user: user)
         }
         let action = verb(request, target)
@@ -127,20 +125,20 @@ final class ServerCore: @unchecked Sendable {
             throw StatusError.pathNotFound
         }
         try authorize(user: user, verb: action, target: target)
-        if ["POST", "PUT"].contains(request.method), !["", "application/json"].contains(request.contentType) {
-            // Only JSON bodies are understood; real servers also take YAML, protobuf and CBOR.
-            throw StatusError.unsupportedMediaType(request.contentType, supported: ["application/json"])
-        }
+        if ["POST", "PUT"].contains(request.method) { try RequestBody.checkMediaType(request) }
+        let view = try request.method == "GET" ? MetadataView.negotiate(request) : MetadataView.object
         switch (request.method, target.name) {
         case ("GET", nil):
             let filter = try ObjectFilter(request)
-            guard ["true", "1"].contains(request.parameter("watch") ?? "") else { return list(target: target, filter: filter) }
+            guard ["true", "1"].contains(request.parameter("watch") ?? "") else {
+                return try view.render(list(target: target, filter: filter), resource: resource, list: true)
+            }
             var response = APIResponse(status: 200, json: .null)
             response.watch = WatchRequest(resource: resource, namespace: resource.namespaced ? target.namespace : nil, filter: filter,
                                           resourceVersion: request.parameter("resourceVersion"),
                                           timeoutSeconds: request.parameter("timeoutSeconds").flatMap { Int($0) })
             return response
-        case ("GET", _): return try get(target)
+        case ("GET", _): return try view.render(get(target), resource: resource, list: false)
         case ("POST", nil): return try create(request, target: target, user: user)
         case ("PUT", .some): return try replace(request, target: target, user: user)
         case ("PATCH", .some): return try patch(request, target: target, user: user)
@@ -169,7 +167,7 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func accessReview(_ request: APIRequest, user: UserInfo) throws -> APIResponse {
-        var review = try Decoding.object(request.body, as: .selfSubjectAccessReviews)
+        var review = try RequestBody.object(request, as: .selfSubjectAccessReviews)
         let attributes = review.value(at: ["spec", "resourceAttributes"]) ?? .object([:])
         let namespace = attributes["namespace"]?.string.flatMap { $0.isEmpty ? nil : $0 }
         var resource = attributes["resource"]?.string ?? ""

@@ -26,7 +26,10 @@ extension Validation {
         let templateLabels = template.value(at: ["metadata", "labels"]) ?? .object([:])
         if let selector, selector != .null, !LabelSelector.isEmpty(selector),
            !LabelSelector.matches(selector, labels: templateLabels.object ?? [:]) {
-            errors.append(FieldError(kind: .invalid, field: "\(field).metadata.labels", value: .raw(templateLabels.text()),
+            // ValidatePodTemplateSpecForDeployment (pkg/apis/apps/validation/validation.go) passes the labels map,
+            // which field.Error prints with Go's %#v.
+            errors.append(FieldError(kind: .invalid, field: "\(field).metadata.labels",
+                                     value: .raw(Validation.goMapLiteral(template.value(at: ["metadata", "labels"]))),
                                      detail: "`selector` does not match template `labels`"))
         }
         errors += labels(template.value(at: ["metadata", "labels"]), field: "\(field).metadata.labels")
@@ -36,6 +39,13 @@ extension Validation {
             errors.append(.notSupported("\(field).spec.restartPolicy", restartPolicy, supported: ["Always"]))
         }
         return errors
+    }
+
+    /// Go's `%#v` of a `map[string]string`: keys sorted, `map[string]string(nil)` when absent.
+    static func goMapLiteral(_ value: JSON?) -> String {
+        guard let fields = value?.object else { return "map[string]string(nil)" }
+        let entries = fields.sorted { $0.key < $1.key }.map { "\(FieldError.goQuote($0.key)):\(FieldError.goQuote($0.value.string ?? ""))" }
+        return "map[string]string{" + entries.joined(separator: ", ") + "}"
     }
 
     static func podSpec(_ spec: JSON, field: String) -> [FieldError] {
@@ -133,8 +143,12 @@ extension Validation {
         let field = "spec.jobTemplate.spec.template"
         errors += labels(template.value(at: ["metadata", "labels"]), field: "\(field).metadata.labels")
         errors += podSpec(template["spec"] ?? .object([:]), field: "\(field).spec")
+        // validateJobSpec (pkg/apis/batch/validation/validation.go): restartPolicy defaults to Always, and Always or
+        // empty is reported as required.
         let restartPolicy = template.value(at: ["spec", "restartPolicy"])?.string ?? ""
-        if !["OnFailure", "Never"].contains(restartPolicy) {
+        if ["", "Always"].contains(restartPolicy) {
+            errors.append(.required("\(field).spec.restartPolicy", #"valid values: "OnFailure", "Never""#))
+        } else if !["OnFailure", "Never"].contains(restartPolicy) {
             errors.append(.notSupported("\(field).spec.restartPolicy", restartPolicy, supported: ["OnFailure", "Never"]))
         }
         return errors

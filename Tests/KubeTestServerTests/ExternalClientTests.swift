@@ -66,7 +66,7 @@ import Testing
             let kubeconfig = try directory.write("kubeconfig", server.kubeconfig())
             let manifest = try directory.write("cm.json", Fixture.configMap("hello-code", data: ["a.ts": "one"]).text())
             let kubectl = ["kubectl", "--kubeconfig", kubeconfig]
-            let apply = try Command.run("/usr/bin/env", kubectl + ["apply", "--server-side", "--validate=false", "-f", manifest])
+            let apply = try Command.run("/usr/bin/env", kubectl + ["apply", "--server-side", "-f", manifest])
             #expect(apply.stderrText == "")
             #expect(apply.stdoutText == "configmap/hello-code serverside-applied\n")
             let get = try Command.run("/usr/bin/env", kubectl + ["get", "configmap", "hello-code", "-o", "jsonpath={.data.a\\.ts}"])
@@ -82,7 +82,7 @@ import Testing
             let kubeconfig = try directory.write("kubeconfig", server.kubeconfig())
             let manifest = try directory.write("cm.json", Fixture.configMap("hello-code", data: ["nodes/a.ts": "one"]).text())
             let apply = try Command.run("/usr/bin/env", ["kubectl", "--kubeconfig", kubeconfig, "apply", "--server-side",
-                                                         "--validate=false", "-f", manifest])
+                                                         "-f", manifest])
             #expect(apply.status != 0)
             #expect(apply.stderrText.contains(#"The ConfigMap "hello-code" is invalid: data[nodes/a.ts]: Invalid value: "nodes/a.ts""#))
         }

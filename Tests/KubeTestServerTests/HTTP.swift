@@ -31,9 +31,10 @@ struct HTTP {
     }
 
     func send(_ method: String, _ path: String, json: JSON? = nil, raw: Data? = nil,
-              contentType: String = "application/json") async throws -> Reply {
+              contentType: String = "application/json", headers extra: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: base.absoluteString + path)!)
         request.httpMethod = method
+        for (name, value) in extra { request.setValue(value, forHTTPHeaderField: name) }
         if let body = raw ?? json.map({ $0.serialized() }) {
             request.httpBody = body
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")

@@ -45,8 +45,14 @@ import Testing
             #expect(revision(rs) == 1)
             let live = try await http.get(path).json
             #expect(live.value(at: ["metadata", "annotations", "deployment.kubernetes.io/revision"]) == "1")
-            let manager = live.value(at: ["metadata", "managedFields"])?.array?.first { $0["manager"] == "kube-controller-manager" }
-            #expect(manager?["fieldsV1"] == ["f:metadata": ["f:annotations": ["f:deployment.kubernetes.io/revision": .object([:])]]])
+            // The controller stamps the revision with UpdateStatus: its `status` entry owns the annotation too.
+            let managers = live.value(at: ["metadata", "managedFields"])?.array ?? []
+            let manager = managers.first { $0["manager"] == "kube-controller-manager" }
+            #expect(manager?["subresource"] == "status")
+            // The annotations map is new, so its entry is marked `".": {}` (structured-merge-diff's Compare adds it).
+            #expect(manager?.value(at: ["fieldsV1", "f:metadata"]) == ["f:annotations": [".": .object([:]), "f:deployment.kubernetes.io/revision": .object([:])]])
+            #expect(managers.filter { $0["manager"] == "kube-controller-manager" }.count == 1)
+            #expect(live.value(at: ["metadata", "generation"]) == 1)
         }
     }
 

@@ -45,12 +45,17 @@ import Testing
         }
     }
 
-    @Test func metadataOnlyChangeKeepsGeneration() async throws {
-        try await withServer { _, http in
+    /// strategy.go `PrepareForUpdate`: a label change keeps the generation, an annotation change bumps it
+    /// (annotations are copied to the ReplicaSets) without a new rollout.
+    @Test func labelChangeKeepsGenerationAndAnnotationChangeBumpsIt() async throws {
+        try await withServer { server, http in
             _ = try await http.apply(path, Fixture.deployment("hello"))
+            let labelled = try await http.strategicPatch(path, ["metadata": ["labels": ["tier": "web"]]])
+            #expect(labelled.json.value(at: ["metadata", "generation"]) == 1)
             let reply = try await http.strategicPatch(path, ["metadata": ["annotations": ["pipedreamer.dev/commit": "abc"]]])
-            #expect(reply.json.value(at: ["metadata", "generation"]) == 1)
+            #expect(reply.json.value(at: ["metadata", "generation"]) == 2)
             #expect(reply.json.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"]) == "abc")
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == 1)
         }
     }
 

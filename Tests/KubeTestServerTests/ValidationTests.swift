@@ -118,7 +118,7 @@ import Testing
     @Test func deploymentSelectorMustMatchTemplateLabels() async throws {
         try await withServer { _, http in
             let reply = try await http.post(Fixture.deployments, Fixture.deployment("hello", templateLabels: ["app": "other"]))
-            #expect(reply.message == #"Deployment.apps "hello" is invalid: spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`"#)
+            #expect(reply.message == #"Deployment.apps "hello" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`"#)
             #expect(reply.json.value(at: ["details", "group"]) == "apps")
         }
     }

@@ -61,14 +61,20 @@ public final class HeldLease: Sendable {
     /// Stops renewing and deletes the lease while it is still this deploy's (resourceVersion
     /// precondition); a lease someone else took over is left to them.
     public func release() async {
-        let (object, task) = state.withLock { state -> (JSONValue?, Task<Void, Never>?) in
-            if state.released { return (nil, nil) }
+        let (releasing, task) = state.withLock { state -> (Bool, Task<Void, Never>?) in
+            if state.released { return (false, nil) }
             state.released = true
-            return (state.object, state.renewal)
+            return (true, state.renewal)
         }
+        guard releasing else { return }
         task?.cancel()
+        // A renewal already sent would land after the delete and bring the lease back (a PUT of a
+        // missing Lease creates it: the Lease strategy allows create on update), so wait for it and
+        // delete at the version it wrote.
+        await task?.value
         Self.held.withLock { $0[ObjectIdentifier(self)] = nil }
-        guard let object, state.withLock({ $0.lostTo }) == nil,
+        let object = state.withLock { $0.object }
+        guard state.withLock({ $0.lostTo }) == nil,
               let version = object[path: "metadata", "resourceVersion"]?.stringValue else { return }
         do {
             _ = try await lease.api.delete(.leases, namespace: lease.namespace, name: lease.name, resourceVersion: version)

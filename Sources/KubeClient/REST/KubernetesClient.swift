@@ -50,7 +50,17 @@ public final class KubernetesClient: KubernetesAPI {
         let list = try await succeed(request)
         guard case .object(let members) = list else { return [] }
         guard case .array(let items)? = members["items"] else { return [] }
-        return items
+        // The API server encodes a typed list's items without apiVersion and kind; like client-go's
+        // unstructured decoder (`decodeToList`), give each item the list's.
+        guard case .string(let apiVersion)? = members["apiVersion"], case .string(let listKind)? = members["kind"],
+              listKind.hasSuffix("List") else { return items }
+        let kind = String(listKind.dropLast("List".count))
+        return items.map { item in
+            guard case .object(var fields) = item else { return item }
+            if fields["apiVersion"] == nil { fields["apiVersion"] = .string(apiVersion) }
+            if fields["kind"] == nil { fields["kind"] = .string(kind) }
+            return .object(fields)
+        }
     }
 
     public func apply(_ type: ResourceType, namespace: String?, name: String, object: JSONValue, dryRun: Bool) async throws -> JSONValue {
