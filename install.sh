@@ -62,8 +62,13 @@ command -v swift >/dev/null 2>&1 || { echo "install.sh: the Swift toolchain (6.0
 say "building pipedreamer (release; the first build takes several minutes)"
 build_log="$here/.build/install-build.log"
 mkdir -p "$here/.build"
-if ! (cd "$here" && swift build -c release --static-swift-stdlib --product pipedreamer >"$build_log" 2>&1 \
-        && swift build -c release --static-swift-stdlib --product pipedreamer-hook >>"$build_log" 2>&1); then
+# The commit built is recorded for `pipedreamer version` (a git-ignored generated source file).
+build_commit=$("$here/scripts/write-build-commit.sh" "$here")
+say "recording build commit $build_commit"
+if ! (cd "$here" && swift build -c release --static-swift-stdlib -Xswiftc -DPIPEDREAMER_BUILD_COMMIT \
+        --product pipedreamer >"$build_log" 2>&1 \
+        && swift build -c release --static-swift-stdlib -Xswiftc -DPIPEDREAMER_BUILD_COMMIT \
+        --product pipedreamer-hook >>"$build_log" 2>&1); then
     tail -n 40 "$build_log" >&2
     echo "install.sh: the release build failed; the full log is $build_log" >&2
     exit 1
@@ -90,7 +95,7 @@ for hook in "$here"/hooks/*; do
     install -m 0755 "$hook" "$prefix/share/pipedreamer/hooks/.$name.new"
     mv -f "$prefix/share/pipedreamer/hooks/.$name.new" "$prefix/share/pipedreamer/hooks/$name"
 done
-say "installed $prefix/bin/pipedreamer and pipedreamer-hook ($("$prefix/bin/pipedreamer" --version))"
+say "installed $prefix/bin/pipedreamer and pipedreamer-hook ($("$prefix/bin/pipedreamer" version))"
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) say "note: $prefix/bin is not on your PATH; add it: export PATH=\"$prefix/bin:\$PATH\"" ;;

@@ -12,3 +12,13 @@ enum LibGit2 {
         _ = initialised
     }
 }
+
+/// The libgit2 this process is linked with.
+public enum LibGit2Version {
+    /// `major.minor.revision`, as libgit2 reports it at run time (`git_libgit2_version`).
+    public static var current: String {
+        var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0
+        git_libgit2_version(&major, &minor, &revision)
+        return "\(major).\(minor).\(revision)"
+    }
+}

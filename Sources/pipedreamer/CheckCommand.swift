@@ -2,8 +2,9 @@ import ArgumentParser
 import Deploy
 import GitShim
 import Hooks
+import KubeClient
 
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: ParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check that workflows at a commit (or in the index) can ship.",
@@ -20,6 +21,12 @@ struct CheckCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Commit to check. (default: HEAD)", valueName: "rev"))
     var revision: String?
+
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Output format: text (one report per workflow) or json (an object with ok and, per workflow, its size, limit, files, violations, warnings and notes; also when a check fails).", valueName: "format"))
+    var output: TextOrJSON = .text
+
+    var writesJSON: Bool { output == .json }
 
     @Flag(help: "Check the index (what `git commit` would record) instead of a commit.")
     var staged = false
@@ -48,25 +55,57 @@ struct CheckCommand: ParsableCommand {
                 chosen = all
             }
             if chosen.isEmpty {
-                print("no workflow.yaml in \(snapshot.label); nothing to check")
+                if output == .json {
+                    try StandardOutput.write(.object(["source": .string(snapshot.label), "ok": .bool(true), "workflows": .array([])]))
+                } else {
+                    print("no workflow.yaml in \(snapshot.label); nothing to check")
+                }
                 return false
             }
             var failed = false
+            var reports = [JSONValue]()
             for directory in chosen {
                 let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all,
                                                   limit: config.maxCodeBytes, strict: strict || config.strict)
                 for warning in check.warnings { printError("warning: \(warning)") }
+                if !check.isValid { failed = true }
+                if output == .json {
+                    // The document is the output; the report still goes to standard error as text.
+                    reports.append(Self.json(check))
+                    if !check.isValid { printError(ViolationReport.text(for: check, at: snapshot.label)) }
+                    continue
+                }
                 defer { for note in check.notes { print("  note: \(note)") } }
                 if check.isValid {
                     print("workflow \(WorkflowLocator.display(directory)): ok, \(ViolationReport.sizeLine(for: check.bundle))")
                 } else {
-                    failed = true
                     print(ViolationReport.text(for: check, at: snapshot.label))
                     print("  size: \(ViolationReport.sizeLine(for: check.bundle))")
                 }
             }
+            if output == .json {
+                try StandardOutput.write(.object(["source": .string(snapshot.label), "ok": .bool(!failed), "workflows": .array(reports)]))
+            }
             return failed
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// One workflow's verdict as data.
+    static func json(_ check: WorkflowCheck) -> JSONValue {
+        .object([
+            "directory": .string(WorkflowLocator.display(check.directory)),
+            "name": check.spec.map { JSONValue.string($0.name) } ?? .null,
+            "ok": .bool(check.isValid),
+            "bytes": .int(check.bundle.totalBytes),
+            "limit": .int(check.bundle.limit),
+            "files": .int(check.bundle.fileCount),
+            "violations": .array(check.violations.map { violation in
+                .object(["kind": .string(violation.kind.rawValue), "path": violation.path.map(JSONValue.string) ?? .null,
+                         "message": .string(violation.message), "fix": .string(violation.fix)])
+            }),
+            "warnings": .array(check.warnings.map { .string($0.description) }),
+            "notes": .array(check.notes.map(JSONValue.string)),
+        ])
     }
 }

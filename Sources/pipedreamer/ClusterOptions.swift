@@ -27,7 +27,8 @@ struct ClusterOptions: ParsableArguments {
             let timeout = try requestTimeout.map(KubeRequestTimeout.parse) ?? KubeRequestTimeout.standard
             return try KubernetesClient(connection: connection, options: KubeClientOptions(
                 requestTimeout: timeout, version: Pipedreamer.configuration.version,
-                warningHandler: { printError("Warning: \($0)") }, execTimeout: timeout))
+                warningHandler: { printError("Warning: \($0)") }, execTimeout: timeout,
+                retryHandler: { printError($0.description) }))
         }
     }
 }

@@ -3,7 +3,7 @@ import Deploy
 import Foundation
 import KubeClient
 
-struct DeleteCommand: AsyncParsableCommand {
+struct DeleteCommand: AsyncParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "delete",
         abstract: "Remove every object pipedreamer created for a workflow.",
@@ -38,14 +38,25 @@ struct DeleteCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Wait until the objects are gone.")
     var wait = true
 
-    @Option(help: ArgumentHelp("How long to wait for the objects to go, e.g. 90s, 5m.", valueName: "duration"))
+    @Option(help: ArgumentHelp("How long to wait for the objects to go, e.g. 90s, 5m; 0 waits without limit.", valueName: "duration"))
     var timeout: String = "2m"
 
     @Option(name: .customLong("lock-timeout"),
-            help: ArgumentHelp("How long to wait while a deploy of the workflow holds its lease; 0 fails at once.", valueName: "duration"))
+            help: ArgumentHelp("How long to wait while a deploy of the workflow holds its lease; 0 fails at once instead of waiting.", valueName: "duration"))
     var lockTimeout: String = "2m"
 
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Output format: text (the objects, then one line per object deleted) or json (an object with the objects found and deleted; on failure with error). The list and the question go to standard error with json.", valueName: "format"))
+    var output: TextOrJSON = .text
+
+    var writesJSON: Bool { output == .json }
+
     @OptionGroup var cluster: ClusterOptions
+
+    func validate() throws {
+        _ = try duration(timeout, "--timeout")
+        _ = try duration(lockTimeout, "--lock-timeout")
+    }
 
     func run() async throws {
         let connection = try cluster.connection()
@@ -57,21 +68,26 @@ struct DeleteCommand: AsyncParsableCommand {
         let localSpec = local?.check.spec.flatMap { $0.name == workflow ? $0 : nil }
         let ns = KubeNamespace.resolve(flag: namespace, workflow: localSpec?.namespace, connection: connection)
         let location = "namespace \(ns) (context \(connection.contextName ?? connection.origin))"
-        let waitLimit = try duration(timeout, "--timeout") ?? .seconds(120)
+        let waitLimit = try duration(timeout, "--timeout")
         let lockLimit = try duration(lockTimeout, "--lock-timeout") ?? .zero
         let mode = dryRun
+        let json = output == .json
+        // With json the data is the document; the list goes to standard error with the question.
+        let say: @Sendable (String) -> Void = { line in if json { printError(line) } else { print(line) } }
+        var planned = [String]()
         let deleted: [String]? = try await withClient(cluster, connection) { client in
             try await mapErrors {
                 let deletion = WorkflowDeletion(api: client)
                 let plan = try await deletion.plan(namespace: ns, name: workflow)
+                planned = plan.map { "\($0.0)/\($0.1)" }
                 guard !plan.isEmpty else { return [] }
-                print("objects of workflow \(workflow) in \(location):")
-                for (type, objectName) in plan { print("  \(type)/\(objectName)") }
+                say("objects of workflow \(workflow) in \(location):")
+                for (type, objectName) in plan { say("  \(type)/\(objectName)") }
                 if mode == .client { return plan.map { "\($0.0)/\($0.1)" } }
                 if !yes, !(try confirm("delete these \(plan.count) objects from \(location)? [y/N] ")) { return nil }
                 if mode == .server { return try await deletion.run(plan, namespace: ns, dryRun: true) }
                 return try await deletion.withLease(namespace: ns, name: workflow, lockTimeout: lockLimit,
-                                                    say: { print($0) }, warn: { printError("Warning: \($0)") }) {
+                                                    say: say, warn: { printError("Warning: \($0)") }) {
                     // Read again under the lease: a deploy that ended meanwhile may have changed the set.
                     let current = try await deletion.plan(namespace: ns, name: workflow)
                     let deleted = try await deletion.run(current, namespace: ns, dryRun: false)
@@ -80,9 +96,25 @@ struct DeleteCommand: AsyncParsableCommand {
                 }
             }
         }
+        let fields: [String: JSONValue] = [
+            "workflow": .string(workflow), "namespace": .string(ns),
+            "context": connection.contextName.map(JSONValue.string) ?? .null,
+            "dryRun": mode.map { .string($0.rawValue) } ?? .null,
+            "objects": .array(planned.map(JSONValue.string)),
+            "deleted": .array((deleted ?? []).map(JSONValue.string)),
+        ]
         guard let deleted else {
-            print("nothing deleted")
+            if json {
+                printError("nothing deleted")
+                try StandardOutput.write(StandardOutput.failure("not confirmed; nothing deleted", fields))
+            } else {
+                print("nothing deleted")
+            }
             throw ExitCode(1)
+        }
+        if json {
+            try StandardOutput.write(.object(fields))
+            return
         }
         if deleted.isEmpty {
             print("no objects of workflow \(workflow) in namespace \(ns); nothing to delete")

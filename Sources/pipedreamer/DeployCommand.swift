@@ -8,11 +8,7 @@ enum DryRunMode: String, ExpressibleByArgument, CaseIterable {
     case client, server
 }
 
-enum DeployOutput: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}
-
-struct DeployCommand: AsyncParsableCommand {
+struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",
         abstract: "Deploy a workflow exactly as it stands in a commit.",
@@ -47,11 +43,11 @@ struct DeployCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Do not wait for the rollout to finish. (default: wait)")
     var noWait = false
 
-    @Option(help: ArgumentHelp("How long to wait for the rollout, e.g. 90s, 5m. (default: 5m)", valueName: "duration"))
+    @Option(help: ArgumentHelp("How long to wait for the rollout, e.g. 90s, 5m; 0 waits without limit.", valueName: "duration"))
     var timeout: String = "5m"
 
     @Option(name: .customLong("lock-timeout"),
-            help: ArgumentHelp("How long to wait while another deploy of the workflow holds its lease; 0 fails at once.", valueName: "duration"))
+            help: ArgumentHelp("How long to wait while another deploy of the workflow holds its lease; 0 fails at once instead of waiting.", valueName: "duration"))
     var lockTimeout: String = "2m"
 
     @Flag(help: "Take over objects of the workflow's names that exist without its labels. (default: refuse them)")
@@ -65,11 +61,13 @@ struct DeployCommand: AsyncParsableCommand {
           help: "Delete the workflow's Secret when the working copy has no .secrets.yaml or .secrets/. (default: keep it)")
     var pruneSecret = false
 
-    @Option(help: ArgumentHelp("Per-commit code ConfigMaps to keep for rollback besides the live one; older ones that no ReplicaSet mounts are deleted after a completed rollout. (default: 5)", valueName: "n"))
+    @Option(help: ArgumentHelp("Per-commit code ConfigMaps to keep for rollback besides the live one; older ones that no ReplicaSet mounts are deleted after a completed rollout.", valueName: "n"))
     var keep: Int = 5
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text (progress lines) or json (a summary object; progress goes to standard error). With --dry-run=client: the objects as YAML, or as a JSON List with json.", valueName: "format"))
-    var output: DeployOutput = .text
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output format: text (progress lines) or json (a summary object, also when the deploy fails: then with error, and the rollout's state when the wait timed out; progress goes to standard error). With --dry-run=client: the objects as YAML, or as a JSON List with json.", valueName: "format"))
+    var output: TextOrJSON = .text
+
+    var writesJSON: Bool { output == .json }
 
     func validate() throws {
         _ = try parsedTimeout()
@@ -107,9 +105,29 @@ struct DeployCommand: AsyncParsableCommand {
         if dryRun == .client {
             // What would be applied; the Secret's values are never printed.
             let text = output == .json ? try ManifestWriter.json(rendered.objects) : try ManifestWriter.yaml(rendered.objects)
-            print(text, terminator: "")
+            if output == .json { StandardOutput.write(json: text) } else { print(text, terminator: "") }
             return
         }
+        do {
+            try await deploy(prepared, connection: connection, waitLimit: waitLimit, say: say)
+        } catch {
+            if output == .json {
+                // Standard output stays one document: what is known of the deploy, and why it failed.
+                var fields = summaryFields(rendered, tags: tags, dryRun: dryRun == .server)
+                if let incomplete = error as? RolloutIncomplete {
+                    if let result = incomplete.result { fields.merge(resultFields(result)) { $1 } }
+                    fields["rollout"] = .object(["state": .string(incomplete.reason.rawValue), "message": .string(incomplete.message)])
+                }
+                try StandardOutput.write(StandardOutput.failure(plainDescription(of: plainError(error)), fields))
+            }
+            throw error
+        }
+    }
+
+    func deploy(_ prepared: WorkflowDeploy.Prepared, connection: ClusterConnection, waitLimit: Duration?,
+                say: @escaping @Sendable (String) -> Void) async throws {
+        let rendered = prepared.rendered
+        let tags = prepared.tags
 
         var settings = DeploySettings()
         settings.serverDryRun = dryRun == .server
@@ -122,30 +140,28 @@ struct DeployCommand: AsyncParsableCommand {
         LeaseSignals.install()
         settings.keepCodeVersions = keep
         settings.actor = DeployActor.current
+        // Errors keep their type here (a rollout that did not finish is reported with its objects); they are put in words when printed.
         let result = try await withClient(cluster, connection) { client in
-            try await mapErrors {
-                try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: say,
-                                             warn: { printError("Warning: \($0)") })
-            }
+            try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: say,
+                                         warn: { printError("Warning: \($0)") })
         }
         let secretNote = result.objects.contains { $0.outcome == .applied } ? " (the Secret was re-applied)" : ""
         let summary = "deployed \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace)"
             + (settings.serverDryRun ? " (server dry run, nothing persisted)" : result.changed ? "" : "; it was already deployed, nothing changed\(secretNote)")
         if output == .json {
-            print(try jsonSummary(rendered, result, tags: tags, dryRun: settings.serverDryRun))
+            try StandardOutput.write(.object(summaryFields(rendered, tags: tags, dryRun: settings.serverDryRun)
+                .merging(resultFields(result)) { $1 }))
         } else {
             print(summary)
         }
     }
 
-    func parsedTimeout() throws -> Duration {
+    /// `--timeout`; nil (from `0`) waits without limit, as `kubectl rollout status --timeout=0`.
+    func parsedTimeout() throws -> Duration? {
         do {
-            guard let duration = try KubeRequestTimeout.parse(timeout), duration > .zero else {
-                throw ValidationError("--timeout must be a positive duration such as 90s or 5m")
-            }
-            return duration
+            return try KubeRequestTimeout.parse(timeout)
         } catch is KubeConfigError {
-            throw ValidationError("--timeout: '\(timeout)' is not a duration; write it like 90s, 5m or 1h")
+            throw ValidationError("--timeout: '\(timeout)' is not a duration; write it like 90s, 5m, 1h or 0 to wait without limit")
         }
     }
 
@@ -158,15 +174,9 @@ struct DeployCommand: AsyncParsableCommand {
         }
     }
 
-    func jsonSummary(_ rendered: Rendered, _ result: DeployResult, tags: [String], dryRun: Bool) throws -> String {
-        var rollout: JSONValue = .null
-        switch result.rollout {
-        case .complete(let message)?: rollout = .object(["state": .string("complete"), "message": .string(message)])
-        case .waiting(let message)?: rollout = .object(["state": .string("waiting"), "message": .string(message)])
-        case .failed(let message)?: rollout = .object(["state": .string("failed"), "message": .string(message)])
-        case nil: rollout = .null
-        }
-        let summary = JSONValue.object([
+    /// What the summary says of the deploy before it runs.
+    func summaryFields(_ rendered: Rendered, tags: [String], dryRun: Bool) -> [String: JSONValue] {
+        [
             "workflow": .string(rendered.spec.name),
             "namespace": .string(rendered.namespace),
             "commit": .string(rendered.commit.oid.hex),
@@ -174,12 +184,25 @@ struct DeployCommand: AsyncParsableCommand {
             "tags": .array(tags.map(JSONValue.string)),
             "image": .string(rendered.image.image),
             "dryRun": .bool(dryRun),
+            "restarted": .bool(false),
+            "objects": .array([]),
+            "rollout": .null,
+        ]
+    }
+
+    /// What the deploy wrote and how the rollout ended.
+    func resultFields(_ result: DeployResult) -> [String: JSONValue] {
+        var rollout: JSONValue = .null
+        switch result.rollout {
+        case .complete(let message)?: rollout = .object(["state": .string("complete"), "message": .string(message)])
+        case .waiting(let message)?: rollout = .object(["state": .string("waiting"), "message": .string(message)])
+        case .failed(let message)?: rollout = .object(["state": .string("failed"), "message": .string(message)])
+        case nil: rollout = .null
+        }
+        return [
             "restarted": .bool(result.restarted),
             "objects": .array(result.objects.map { .object(["object": .string($0.reference), "result": .string($0.outcome.rawValue)]) }),
             "rollout": rollout,
-        ])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(summary), as: UTF8.self)
+        ]
     }
 }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Deploy
 import Foundation
+import KubeClient
 
-struct DiffCommand: AsyncParsableCommand {
+struct DiffCommand: AsyncParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Show what deploying a commit would change in the cluster.",
@@ -11,12 +12,19 @@ struct DiffCommand: AsyncParsableCommand {
         object (nothing is persisted), ignoring fields the server fills in (managedFields, \
         resourceVersion, uid, creationTimestamp, generation, status). Secrets are not compared: \
         their values are never read. Exit status, like kubectl diff: 0 no differences, 1 \
-        differences found, 2 an error.
+        differences found, 2 an error (a usage error included).
         """
     )
 
     @OptionGroup var target: TargetOptions
     @OptionGroup var cluster: ClusterOptions
+
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Output format: text (a unified diff of the objects that differ) or json (an object: changed, and per object its change, the live and desired YAML and the unified diff; on an error {\"error\": MESSAGE}).",
+                               valueName: "format"))
+    var output: TextOrJSON = .text
+
+    var writesJSON: Bool { output == .json }
 
     func run() async throws {
         do {
@@ -27,13 +35,39 @@ struct DiffCommand: AsyncParsableCommand {
                 try await mapErrors { try await WorkflowDiff(api: client).run(rendered) }
             }
             let changed = entries.filter(\.changed)
-            for entry in changed { print(WorkflowDiff.unified(entry), terminator: "") }
+            if output == .json {
+                try StandardOutput.write(json(rendered, entries))
+            } else {
+                for entry in changed { print(WorkflowDiff.unified(entry), terminator: "") }
+            }
             if !changed.isEmpty { throw ExitCode(1) }
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            printError("Error: \(userFacing(error))")
+            let message = plainDescription(of: plainError(error))
+            printError("Error: \(message)")
+            if output == .json { try? StandardOutput.write(StandardOutput.failure(message)) }
             throw ExitCode(2)
         }
+    }
+
+    /// The changes as data: `create` (not live yet), `update`, `delete` (deploy would prune it) or `none`.
+    func json(_ rendered: Rendered, _ entries: [WorkflowDiff.Entry]) -> JSONValue {
+        .object([
+            "workflow": .string(rendered.spec.name),
+            "namespace": .string(rendered.namespace),
+            "commit": .string(rendered.commit.oid.hex),
+            "changed": .bool(entries.contains(where: \.changed)),
+            "objects": .array(entries.map { entry in
+                let change = !entry.changed ? "none" : entry.live == nil ? "create" : entry.desired == nil ? "delete" : "update"
+                return .object([
+                    "object": .string(entry.reference),
+                    "change": .string(change),
+                    "live": entry.live.map(JSONValue.string) ?? .null,
+                    "desired": entry.desired.map(JSONValue.string) ?? .null,
+                    "diff": entry.changed ? .string(WorkflowDiff.unified(entry)) : .null,
+                ])
+            }),
+        ])
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import GitShim
 import KubeClient
 
-struct HistoryCommand: AsyncParsableCommand {
+struct HistoryCommand: AsyncParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List the deployed versions of a workflow, newest first.",
@@ -22,8 +22,11 @@ struct HistoryCommand: AsyncParsableCommand {
     @OptionGroup var selection: WorkflowSelection
     @OptionGroup var cluster: ClusterOptions
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text or json. (default: text)", valueName: "format"))
-    var output: DeployOutput = .text
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Output format: text (a table) or json (an array of versions; on failure {\"error\": MESSAGE}).", valueName: "format"))
+    var output: TextOrJSON = .text
+
+    var writesJSON: Bool { output == .json }
 
     func run() async throws {
         let connection = try cluster.connection()
@@ -39,7 +42,7 @@ struct HistoryCommand: AsyncParsableCommand {
         }
         let live = DeployHistory.live(entries, deployment: deployment)
         let rows = entries.map { Row(entry: $0, refs: Self.refs(of: $0.commit, in: workflow.repository), live: $0.revision == live) }
-        print(output == .json ? try json(rows) : text(rows))
+        if output == .json { StandardOutput.write(json: try json(rows)) } else { print(text(rows)) }
     }
 
     struct Row {
@@ -88,8 +91,6 @@ struct HistoryCommand: AsyncParsableCommand {
                 "outcome": .string(row.entry.outcome.rawValue), "live": .bool(row.live),
             ])
         })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return try jsonText(value)
     }
 }

@@ -9,10 +9,14 @@ struct Pipedreamer: AsyncParsableCommand {
         from the working copy. The code bundle of a workflow is its workflow.yaml plus every .ts, \
         .json, .yaml and .yml file under nodes/; it must stay within 921600 bytes (900KB), or git config \
         pipedreamer.maxCodeBytes (at most 1048576).
+
+        Exit status: 0 success, 1 failure, 2 a usage error (an unknown flag or a bad value); diff: \
+        0 no differences, 1 differences, 2 an error. With -o json, standard output is one JSON \
+        document, also on failure ({"error": MESSAGE, ...}); errors also go to standard error.
         """,
-        version: "0.1.0",
+        version: BuildInfo.version,
         subcommands: [RenderCommand.self, CheckCommand.self, DeployCommand.self, StatusCommand.self,
                       DiffCommand.self, HistoryCommand.self, RollbackCommand.self, DeleteCommand.self, HookCommand.self, InstallHooksCommand.self,
-                      UninstallHooksCommand.self]
+                      UninstallHooksCommand.self, CompletionCommand.self, VersionCommand.self]
     )
 }

@@ -78,7 +78,7 @@ struct PostReceiveHook: AsyncParsableCommand {
                                                deployer: ClusterDeployer(version: Pipedreamer.configuration.version))
             print(report.text)
         } catch {
-            print("pipedreamer: nothing deployed: \(error)")
+            print("pipedreamer: nothing deployed: \(plainDescription(of: plainError(error)))")
         }
     }
 }

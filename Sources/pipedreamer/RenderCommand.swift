@@ -7,7 +7,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case yaml, json
 }
 
-struct RenderCommand: ParsableCommand {
+struct RenderCommand: ParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Print the Kubernetes objects for a workflow at a commit.",
@@ -25,14 +25,17 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup var target: TargetOptions
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output format: yaml (a multi-document stream) or json (a List).", valueName: "format"))
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Output format: yaml (a multi-document stream) or json (a List); on failure, json gives {\"error\": MESSAGE}.", valueName: "format"))
     var output: OutputFormat = .yaml
+
+    var writesJSON: Bool { output == .json }
 
     func run() throws {
         let (_, rendered) = try target.render(omittingUnsetNamespace: true)
         if let note = rendered.codeCommit.shallowNote(directory: rendered.directory) { printError(note) }
         let text = output == .yaml ? try ManifestWriter.yaml(rendered.objects) : try ManifestWriter.json(rendered.objects)
-        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        StandardOutput.write(json: text)
         printError("rendered workflow \(WorkflowLocator.display(rendered.directory)) at commit \(rendered.commit.oid.hex); \(rendered.image.describe(commitLabel: "commit \(rendered.commit.oid.short)"))")
     }
 }

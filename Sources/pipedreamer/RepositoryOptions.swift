@@ -80,8 +80,83 @@ func userFacing(_ error: Error) -> Error {
     case let error as KubeAPIError: return ValidationFailure(error.description)
     case let error as KubeConfigError: return ValidationFailure(error.description)
     case let error as HookError: return ValidationFailure(error.message)
+    case let error as RolloutIncomplete: return ValidationFailure(error.message)
+    case let error as SpecErrors: return ValidationFailure(error.description)
     default: return error
     }
+}
+
+/// `error` as it is printed: the parser's own errors as they are, the library's with their
+/// complete messages, anything else in words, never as a Swift type name.
+func plainError(_ error: Error) -> Error {
+    if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { return error }
+    let mapped = userFacing(error)
+    if mapped is ValidationFailure { return mapped }
+    return ValidationFailure(plainDescription(of: error))
+}
+
+/// Words for an error no library type explains (a decoding error, a file error, a system error).
+func plainDescription(of error: Error) -> String {
+    switch error {
+    case let error as DecodingError:
+        return describe(error)
+    case is EncodingError:
+        return "cannot encode the output"
+    case is CancellationError:
+        return "cancelled"
+    case let error as POSIXError:
+        return String(cString: strerror(error.code.rawValue))
+    case let error as CocoaError:
+        return error.localizedDescription
+    default:
+        let typeName = String(reflecting: type(of: error))
+        if typeName.hasPrefix("Foundation.") { return error.localizedDescription }
+        let ours = ["Deploy.", "GitShim.", "Hooks.", "KubeClient.", "pipedreamer."].contains { typeName.hasPrefix($0) }
+        if ours { return String(describing: error) }
+        return "unexpected error: \(words(String(describing: error)))"
+    }
+}
+
+/// A decoding error as what was wrong and where, without the Swift types involved.
+func describe(_ error: DecodingError) -> String {
+    let context: DecodingError.Context
+    let what: String
+    switch error {
+    case .dataCorrupted(let c):
+        context = c
+        what = "the data is not valid"
+    case .keyNotFound(let key, let c):
+        context = c
+        what = "the key \"\(key.stringValue)\" is missing"
+    case .typeMismatch(_, let c):
+        context = c
+        what = "a value has the wrong type"
+    case .valueNotFound(_, let c):
+        context = c
+        what = "a value is missing"
+    @unknown default:
+        return "cannot read the data"
+    }
+    let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+    return "cannot read the data: \(what)\(path.isEmpty ? "" : " at \(path)")"
+}
+
+/// `NIOSSLError.uncleanShutdown` → `unclean shutdown`: a case name in words, without its type.
+func words(_ text: String) -> String {
+    var name = Substring(text)
+    if let open = name.firstIndex(of: "(") { name = name[..<open] }
+    if let dot = name.lastIndex(of: ".") { name = name[name.index(after: dot)...] }
+    var out = ""
+    var previousLower = false
+    for character in name {
+        if character.isUppercase, previousLower { out.append(" ") }
+        out.append(character)
+        previousLower = character.isLowercase || character.isNumber
+    }
+    let phrase = out.split(separator: " ").map { word in
+        word.count > 1 && word.allSatisfy(\.isUppercase) ? String(word) : word.lowercased()
+    }.joined(separator: " ")
+    return phrase.isEmpty ? "no description" : phrase
 }
 
 /// A failure whose message is already complete; printed as `Error: <message>`, exit code 1.

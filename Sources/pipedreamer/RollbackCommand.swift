@@ -32,11 +32,16 @@ struct RollbackCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Do not wait for the rollout to finish. (default: wait)")
     var noWait = false
 
-    @Option(help: ArgumentHelp("How long to wait for the rollout, e.g. 90s, 5m. (default: 5m)", valueName: "duration"))
+    @Option(help: ArgumentHelp("How long to wait for the rollout, e.g. 90s, 5m; 0 waits without limit.", valueName: "duration"))
     var timeout: String = "5m"
 
     func validate() throws {
         if to != nil, toRevision != nil { throw ValidationError("give --to or --to-revision, not both") }
+        do {
+            _ = try KubeRequestTimeout.parse(timeout)
+        } catch {
+            throw ValidationError("--timeout: '\(timeout)' is not a duration; write it like 90s, 5m, 1h or 0 to wait without limit")
+        }
     }
 
     func run() async throws {
@@ -71,7 +76,7 @@ struct RollbackCommand: AsyncParsableCommand {
     func rollBackInCluster(_ target: DeployHistory.Entry, workflow: NamedWorkflow, connection: ClusterConnection) async throws -> Bool {
         var settings = DeploySettings()
         settings.wait = !noWait
-        settings.timeout = try KubeRequestTimeout.parse(timeout) ?? .seconds(300)
+        settings.timeout = try KubeRequestTimeout.parse(timeout)
         return try await withClient(cluster, connection) { client in
             try await mapErrors {
                 let rollback = ClusterRollback(api: client, say: { print($0) })

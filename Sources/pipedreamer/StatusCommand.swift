@@ -4,7 +4,7 @@ import Foundation
 import GitShim
 import KubeClient
 
-struct StatusCommand: AsyncParsableCommand {
+struct StatusCommand: AsyncParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show what is deployed for a workflow.",
@@ -26,8 +26,11 @@ struct StatusCommand: AsyncParsableCommand {
     var namespace: String? { selection.namespace }
     var repositoryOptions: RepositoryOptions { selection.repositoryOptions }
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output: text or json.", valueName: "format"))
-    var output: DeployOutput = .text
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Output format: text or json (an object; on failure {\"error\": MESSAGE}).", valueName: "format"))
+    var output: TextOrJSON = .text
+
+    var writesJSON: Bool { output == .json }
 
     func run() async throws {
         let connection = try cluster.connection()
@@ -51,7 +54,7 @@ struct StatusCommand: AsyncParsableCommand {
         } ?? []
         if let note = head?.code.shallowNote(directory: head?.directory ?? "") { printError(note) }
         if output == .json {
-            print(try json(status, tags: tags, head: head))
+            StandardOutput.write(json: try json(status, tags: tags, head: head))
         } else {
             print(text(status, tags: tags, head: head))
         }
@@ -152,8 +155,6 @@ struct StatusCommand: AsyncParsableCommand {
             "headCodeCommit": head.map { JSONValue.string($0.code.oid.hex) } ?? .null,
             "headDiffers": head.map { JSONValue.bool(!$0.isDeployed(status)) } ?? .null,
         ])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return try jsonText(value)
     }
 }

@@ -5,7 +5,7 @@ import Hooks
 
 /// Which commit and workflow, and how its objects are shaped: shared by render, deploy and diff.
 struct TargetOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Commit: HEAD, a SHA, a branch, a tag, refs/..., HEAD~2. (default: HEAD)",
+    @Argument(help: ArgumentHelp("Commit: HEAD, a SHA, a branch, a tag, refs/..., HEAD~2.",
                                  valueName: "rev"))
     var revision: String = "HEAD"
 
@@ -21,7 +21,7 @@ struct TargetOptions: ParsableArguments {
     var image: String?
 
     @Option(name: .customLong("runtime-class"),
-            help: ArgumentHelp("RuntimeClass of the pods; an empty value disables it.", valueName: "name"))
+            help: ArgumentHelp("RuntimeClass of the pods; an empty value (--runtime-class '') disables it.", valueName: "name"))
     var runtimeClass: String = "gvisor"
 
     @Option(name: .customLong("code-configmap"),

@@ -5,8 +5,8 @@ import KubeClient
 public struct DeploySettings: Sendable {
     public var serverDryRun = false
     public var wait = true
-    /// How long to wait for the rollout.
-    public var timeout: Duration = .seconds(300)
+    /// How long to wait for the rollout; nil waits without limit (`--timeout 0`, as `kubectl rollout status`).
+    public var timeout: Duration? = .seconds(300)
     /// First pause between rollout polls; it doubles up to `maxPollInterval`.
     public var pollInterval: Duration = .milliseconds(100)
     public var maxPollInterval: Duration = .seconds(2)
@@ -146,8 +146,13 @@ public struct Deployer: Sendable {
         var rollout: RolloutState?
         if settings.wait, !dryRun {
             // The wait is for this deploy's commit (the Deployment's pipedreamer.dev/commit), not its code commit.
-            rollout = try await waitForRollout(namespace: namespace, name: name, commit: rendered.commit.oid.hex,
-                                               after: deployment, settings: settings)
+            do {
+                rollout = try await waitForRollout(namespace: namespace, name: name, commit: rendered.commit.oid.hex,
+                                                   after: deployment, settings: settings)
+            } catch let error as RolloutIncomplete {
+                // The objects are written; the caller reports them with the wait's outcome.
+                throw error.with(DeployResult(objects: applied, restarted: restarted, rollout: error.state))
+            }
         }
         var result = DeployResult(objects: applied, restarted: restarted, rollout: rollout)
         let liveTemplate = live[Self.key(.deployments, name)]?[path: "spec", "template"]
@@ -169,7 +174,7 @@ public struct Deployer: Sendable {
     func waitForRollout(namespace: String, name: String, commit: String, after last: JSONValue?,
                         settings: DeploySettings) async throws -> RolloutState {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: settings.timeout)
+        let deadline = settings.timeout.map { clock.now.advanced(by: $0) }
         var pause = settings.pollInterval
         var lastMessage = ""
         var current = last
@@ -182,17 +187,19 @@ public struct Deployer: Sendable {
                     say(message)
                     return state
                 case .failed(let message):
-                    throw DeployError(message)
+                    throw RolloutIncomplete(reason: .failed, message: message, state: state)
                 case .waiting(let message):
                     if message != lastMessage { say(message) }
                     lastMessage = message
                 }
             }
-            if clock.now >= deadline {
+            if let deadline, let timeout = settings.timeout, clock.now >= deadline {
                 let detail = current.flatMap(RolloutState.conditionSummary).map { "; \($0)" } ?? ""
-                throw DeployError("timed out after \(settings.timeout) waiting for deployment \"\(name)\" to roll out\(detail); see `kubectl -n \(namespace) describe deployment \(name)`")
+                let message = "timed out after \(timeout) waiting for deployment \"\(name)\" to roll out\(detail); see `kubectl -n \(namespace) describe deployment \(name)`"
+                throw RolloutIncomplete(reason: .timedOut, message: message,
+                                        state: current.map(RolloutState.of) ?? .waiting(message))
             }
-            try await Task.sleep(for: min(pause, deadline - clock.now))
+            try await Task.sleep(for: deadline.map { min(pause, $0 - clock.now) } ?? pause)
             pause = min(pause * 2, settings.maxPollInterval)
             current = try await api.get(.deployments, namespace: namespace, name: name)
             if current == nil { throw DeployError("deployment \"\(name)\" disappeared while waiting for its rollout") }

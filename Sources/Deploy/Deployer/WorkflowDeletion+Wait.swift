@@ -2,11 +2,12 @@ import KubeClient
 
 extension WorkflowDeletion {
     /// Waits until every deleted object is gone (a Deployment with finalizers, a Service being torn
-    /// down, lingers for a while); throws when `timeout` passes first, naming what is left.
-    public func waitUntilGone(_ plan: [(ResourceType, String)], namespace: String, timeout: Duration,
+    /// down, lingers for a while); throws when `timeout` passes first, naming what is left. A nil
+    /// `timeout` waits without limit (`--timeout 0`).
+    public func waitUntilGone(_ plan: [(ResourceType, String)], namespace: String, timeout: Duration?,
                               pollInterval: Duration = .milliseconds(100)) async throws {
         let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
+        let deadline = timeout.map { clock.now.advanced(by: $0) }
         var left = plan
         while true {
             var still = [(ResourceType, String)]()
@@ -15,11 +16,11 @@ extension WorkflowDeletion {
             }
             left = still
             if left.isEmpty { return }
-            if clock.now >= deadline {
+            if let deadline, let timeout, clock.now >= deadline {
                 let names = left.map { "\($0.0)/\($0.1)" }.joined(separator: ", ")
                 throw DeployError("timed out after \(timeout) waiting for \(names) to be deleted")
             }
-            try await Task.sleep(for: min(pollInterval, deadline - clock.now))
+            try await Task.sleep(for: deadline.map { min(pollInterval, $0 - clock.now) } ?? pollInterval)
         }
     }
 

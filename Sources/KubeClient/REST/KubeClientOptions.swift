@@ -17,6 +17,8 @@ public struct KubeClientOptions: Sendable {
     public var sleep: @Sendable (Duration) async throws -> Void
     /// The environment exec credential plugins run in.
     public var environment: [String: String]
+    /// Receives a notice before each retry, for a progress line on standard error.
+    public var retryHandler: @Sendable (KubeRetryNotice) -> Void
     /// Debug log of requests (method, path, status, attempt): never headers or bodies.
     public var logger: Logger?
 
@@ -24,7 +26,9 @@ public struct KubeClientOptions: Sendable {
                 version: String = "dev", warningHandler: @escaping @Sendable (String) -> Void = { _ in },
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil,
-                execTimeout: Duration? = ExecCredentialProvider.standardTimeout) {
+                execTimeout: Duration? = ExecCredentialProvider.standardTimeout,
+                retryHandler: @escaping @Sendable (KubeRetryNotice) -> Void = { _ in }) {
+        self.retryHandler = retryHandler
         self.requestTimeout = requestTimeout
         self.execTimeout = execTimeout
         self.retry = retry

@@ -58,3 +58,42 @@ public enum KubeRequestTimeout {
         return .milliseconds(Int64((value * scale * 1000).rounded()))
     }
 }
+
+/// A request about to be sent again, for a progress line:
+/// `retrying PATCH deployments/hello after 503 (2 of 4)`. It names the method, the resource and
+/// why; never headers, bodies or credentials.
+public struct KubeRetryNotice: Sendable, Equatable, CustomStringConvertible {
+    public let method: String
+    /// The resource as kubectl names it in a path: `deployments/hello`, `namespaces/default`.
+    public let resource: String
+    /// `503`, `429`, or the transport failure in words (`connection refused`).
+    public let reason: String
+    /// The attempt about to be made (2 for the first retry) and the attempts allowed in all.
+    public let attempt: Int
+    public let maxAttempts: Int
+
+    public init(method: String, path: String, reason: String, attempt: Int, maxAttempts: Int) {
+        self.method = method
+        self.resource = Self.resource(of: path)
+        self.reason = reason
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+    }
+
+    public var description: String { "retrying \(method) \(resource) after \(reason) (\(attempt) of \(maxAttempts))" }
+
+    /// `/apis/apps/v1/namespaces/default/deployments/hello` → `deployments/hello`;
+    /// `/api/v1/namespaces/default` → `namespaces/default`; other paths stay as they are.
+    static func resource(of path: String) -> String {
+        var parts = path.split(separator: "/").map(String.init)
+        if parts.first == "api", parts.count >= 2 {
+            parts.removeFirst(2)
+        } else if parts.first == "apis", parts.count >= 3 {
+            parts.removeFirst(3)
+        } else {
+            return path
+        }
+        if parts.first == "namespaces", parts.count > 2 { parts.removeFirst(2) }
+        return parts.isEmpty ? path : parts.joined(separator: "/")
+    }
+}

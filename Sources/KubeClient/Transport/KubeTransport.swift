@@ -29,7 +29,7 @@ final class KubeTransport: Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: baseTLS)
         // We retry ourselves, so a refused connection fails the attempt at once instead of waiting out the deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .seconds(10)
+        configuration.timeout.connect = TimeAmount(KubeTransportFailure.connectTimeout)
         if let serverName = connection.tls.serverName, let host = connection.server.host, serverName != host {
             configuration.dnsOverride = [serverName: host]
         }
@@ -64,12 +64,16 @@ final class KubeTransport: Sendable {
                     return final
                 }
                 attempt += 1
+                options.retryHandler(KubeRetryNotice(method: request.method, path: request.path, reason: String(response.status),
+                                                     attempt: attempt, maxAttempts: options.retry.maxAttempts))
                 try await options.sleep(options.retry.delay(beforeAttempt: attempt, retryAfter: response.retryAfter))
             } catch let failure as KubeTransportFailure {
                 guard failure.retryable, attempt < options.retry.maxAttempts else {
                     throw KubeAPIError(code: 0, reason: nil, message: failure.message, operation: request.operation, attempts: attempt)
                 }
                 attempt += 1
+                options.retryHandler(KubeRetryNotice(method: request.method, path: request.path, reason: failure.reason,
+                                                     attempt: attempt, maxAttempts: options.retry.maxAttempts))
                 try await options.sleep(options.retry.delay(beforeAttempt: attempt))
             }
         }

@@ -8,6 +8,14 @@ import NIOSSL
 struct KubeTransportFailure: Error {
     var message: String
     var retryable: Bool
+    /// The cause in a few words, for a retry's progress line (`connection refused`).
+    var reason: String
+
+    init(message: String, retryable: Bool, reason: String? = nil) {
+        self.message = message
+        self.retryable = retryable
+        self.reason = reason ?? message
+    }
 
     static func explain(_ error: any Error, server: URL, proxy: KubeProxy? = nil, tls: KubeTLSSettings,
                         credentials: KubeCredentials, timeout: Duration?) -> KubeTransportFailure {
@@ -18,11 +26,17 @@ struct KubeTransportFailure: Error {
             switch http {
             case .deadlineExceeded, .readTimeout, .writeTimeout:
                 let after = timeout.map { " after \(Self.format($0))" } ?? ""
-                return .init(message: "request to \(api) timed out\(after) (--request-timeout)", retryable: true)
+                return .init(message: "request to \(api) timed out\(after) (--request-timeout)", retryable: true,
+                             reason: "a timeout\(after)")
             case .connectTimeout:
-                return .init(message: "cannot reach \(api): connection timed out", retryable: true)
+                return .init(message: "cannot reach \(api): connection timed out", retryable: true, reason: "a connection timeout")
+            case .tlsHandshakeTimeout:
+                // A server that accepts the connection but never answers TLS: usually the wrong port or a proxy in the way.
+                return .init(message: "TLS handshake with \(server.absoluteString) timed out after \(Self.format(connectTimeout)); check the server address and any proxy",
+                             retryable: false)
             case .remoteConnectionClosed:
-                return .init(message: "\(api) closed the connection before answering", retryable: true)
+                return .init(message: "\(api) closed the connection before answering", retryable: true,
+                             reason: "the connection closed")
             default:
                 break
             }
@@ -31,13 +45,52 @@ struct KubeTransportFailure: Error {
             return .init(message: "TLS handshake with \(api) failed: \(tlsProblem)", retryable: false)
         }
         if let io = firstIOError(in: error) {
-            return .init(message: "cannot reach \(api): \(describe(errno: io.errnoCode))", retryable: true)
+            let why = describe(errno: io.errnoCode)
+            return .init(message: "cannot reach \(api): \(why)", retryable: true, reason: why)
         }
         let text = String(describing: error)
-        if text.contains("NIOConnectionError") || text.lowercased().contains("dns") {
-            return .init(message: "cannot reach \(api): cannot connect to \(server.host ?? "the server") (\(text))", retryable: true)
+        if Self.isNameResolution(error) {
+            return .init(message: "cannot reach \(api): the host name \(server.host ?? "") does not resolve; check the server address in the kubeconfig",
+                         retryable: true, reason: "a failed name lookup")
         }
-        return .init(message: "request to \(api) failed: \(text)", retryable: false)
+        if text.contains("NIOConnectionError") {
+            return .init(message: "cannot reach \(api): cannot connect to \(server.host ?? "the server")", retryable: true,
+                         reason: "a connection failure")
+        }
+        return .init(message: "request to \(api) failed: \(Self.words(error))", retryable: false)
+    }
+
+    /// The limit AsyncHTTPClient puts on opening a connection, TLS handshake included (`timeout.connect`).
+    static let connectTimeout: Duration = .seconds(10)
+
+    /// A DNS failure: NIOPosix's `SocketAddressError` somewhere inside the connection error.
+    private static func isNameResolution(_ value: Any, depth: Int = 0) -> Bool {
+        if String(reflecting: type(of: value)).contains("SocketAddressError") { return true }
+        guard depth < 6 else { return false }
+        return Mirror(reflecting: value).children.contains { isNameResolution($0.value, depth: depth + 1) }
+    }
+
+    /// An error no case above knows, in words rather than a Swift type name:
+    /// `HTTPClientError.invalidURL` → `invalid URL`, `NIOSSLError.uncleanShutdown` → `unclean shutdown`.
+    static func words(_ error: any Error) -> String {
+        var text = String(describing: error)
+        // `Type.case(…)` or `Type(…)`: keep the case, drop the type.
+        if let dot = text.firstIndex(of: "."), text[..<dot].allSatisfy({ $0.isLetter || $0.isNumber }),
+           text.first?.isUppercase == true {
+            text = String(text[text.index(after: dot)...])
+        }
+        if let open = text.firstIndex(of: "(") { text = String(text[..<open]) }
+        var out = ""
+        var previousLower = false
+        for character in text {
+            if character.isUppercase, previousLower { out.append(" ") }
+            out.append(character)
+            previousLower = character.isLowercase || character.isNumber
+        }
+        let phrase = out.split(separator: " ").map { word in
+            word.count > 1 && word.allSatisfy(\.isUppercase) ? String(word) : word.lowercased()
+        }.joined(separator: " ")
+        return phrase.isEmpty ? "an unexpected transport error" : phrase
     }
 
     /// A failure to connect while a proxy is in use is the proxy's: the only connection made is to it.
@@ -60,11 +113,16 @@ struct KubeTransportFailure: Error {
             }
         }
         if let io = firstIOError(in: error) {
-            return .init(message: "\(through): \(describe(errno: io.errnoCode))", retryable: true)
+            let why = describe(errno: io.errnoCode)
+            return .init(message: "\(through): \(why)", retryable: true, reason: why)
         }
         let text = String(describing: error)
-        if text.contains("NIOConnectionError") || text.lowercased().contains("dns") || text.contains("SOCKS") {
-            return .init(message: "\(through): cannot connect to the proxy (\(text))", retryable: true)
+        if isNameResolution(error) {
+            return .init(message: "\(through): the proxy's host name \(proxy.host) does not resolve", retryable: true,
+                         reason: "a failed name lookup")
+        }
+        if text.contains("NIOConnectionError") || text.contains("SOCKS") {
+            return .init(message: "\(through): cannot connect to the proxy", retryable: true, reason: "a connection failure")
         }
         return nil
     }
@@ -89,7 +147,8 @@ struct KubeTransportFailure: Error {
             }
             return "the server refused the client certificate (\(shortSSL(detail))); check client-certificate and client-key of \(user)"
         }
-        return shortSSL(detail)
+        let codes = shortSSL(detail)
+        return codes == detail ? words(error) : codes
     }
 
     /// The BoringSSL reason codes (`SSLV3_ALERT_HANDSHAKE_FAILURE`), without file names and line numbers.
