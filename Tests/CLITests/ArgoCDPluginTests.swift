@@ -167,7 +167,7 @@ import Yams
             }
             guard let kubectl else { continue }
             // Argo CD's ServerSideApply=true sync: kubectl apply --server-side under Argo CD's field manager.
-            let applied = try Command.run(kubectl, ["apply", "--server-side", "--field-manager=argocd-controller", "--validate=false",
+            let applied = try Command.run(kubectl, ["apply", "--server-side", "--field-manager=argocd-controller",
                                                     "--kubeconfig", kubeconfig, "-f", "-"],
                                           in: scratch.path, environment: GitFixture.environment, input: generated.stdout)
             #expect(applied.status == 0, "\(applied.stderrText)")
@@ -291,7 +291,7 @@ import Yams
                                         in: scratch.path, environment: GitFixture.environment)
         #expect(configMap.status == 0, "\(configMap.stderrText)")
         for manifest in [configMap.stdout, patched.stdout] {
-            let applied = try Command.run(kubectl, ["apply", "--server-side", "--validate=false", "--kubeconfig", kubeconfig, "-f", "-"],
+            let applied = try Command.run(kubectl, ["apply", "--server-side", "--kubeconfig", kubeconfig, "-f", "-"],
                                           in: scratch.path, environment: GitFixture.environment, input: manifest)
             #expect(applied.status == 0, "\(applied.stderrText)")
         }
