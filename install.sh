@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Installs pipedreamer from this checkout: system dependencies, a release build, the binary and
-# the git hook shims, then renders the bundled example from this repository's own HEAD.
+# Installs pipedreamer from this checkout: system dependencies, a release build, the binaries
+# (pipedreamer and pipedreamer-hook) and the git hook shims, then renders the bundled example from this repository's own HEAD.
 set -euo pipefail
 
 usage() {
     cat <<'USAGE'
 Usage: ./install.sh [--prefix DIR] [--hooks REPO] [--no-example]
 
-  --prefix DIR    install under DIR/bin and DIR/share/pipedreamer
+  --prefix DIR    install pipedreamer and pipedreamer-hook (the hooks' fast first step)
+                  under DIR/bin, the hook shims under DIR/share/pipedreamer
                   (default: /usr/local as root, otherwise ~/.local)
   --hooks REPO    also install the git hooks into the repository REPO with
-                  `pipedreamer install-hooks`: pre-commit and pre-push in a clone,
+                  `pipedreamer install-hooks`: pre-commit, pre-merge-commit and pre-push in a clone,
                   post-receive in a bare repository (default: no hooks installed)
   --no-example    skip rendering examples/hello at the end
   -h, --help      show this help
