@@ -44,7 +44,12 @@ public final class HeldLease: Sendable {
         guard let current else { return false }
         let renewed = current.setting(["spec", "renewTime"], .string(LeaseTime.format(Date())))
         do {
-            let written = try await lease.api.update(.leases, namespace: lease.namespace, name: lease.name, object: renewed)
+            // The PUT runs to its answer even when release() cancels the renewal: a request the
+            // server already has would otherwise land after the delete and re-create the lease
+            // (the Lease strategy allows create on update), and release() deletes at the version
+            // this answer carries.
+            let (api, namespace, name) = (lease.api, lease.namespace, lease.name)
+            let written = try await Task { try await api.update(.leases, namespace: namespace, name: name, object: renewed) }.value
             state.withLock { $0.object = written }
             return true
         } catch let error as KubeAPIError where error.code == 409 || error.code == 404 {
