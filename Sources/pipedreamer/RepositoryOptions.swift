@@ -146,16 +146,7 @@ func words(_ text: String) -> String {
     var name = Substring(text)
     if let open = name.firstIndex(of: "(") { name = name[..<open] }
     if let dot = name.lastIndex(of: ".") { name = name[name.index(after: dot)...] }
-    var out = ""
-    var previousLower = false
-    for character in name {
-        if character.isUppercase, previousLower { out.append(" ") }
-        out.append(character)
-        previousLower = character.isLowercase || character.isNumber
-    }
-    let phrase = out.split(separator: " ").map { word in
-        word.count > 1 && word.allSatisfy(\.isUppercase) ? String(word) : word.lowercased()
-    }.joined(separator: " ")
+    let phrase = IdentifierWords.phrase(name)
     return phrase.isEmpty ? "no description" : phrase
 }
 

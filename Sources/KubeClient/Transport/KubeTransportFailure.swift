@@ -80,16 +80,7 @@ struct KubeTransportFailure: Error {
             text = String(text[text.index(after: dot)...])
         }
         if let open = text.firstIndex(of: "(") { text = String(text[..<open]) }
-        var out = ""
-        var previousLower = false
-        for character in text {
-            if character.isUppercase, previousLower { out.append(" ") }
-            out.append(character)
-            previousLower = character.isLowercase || character.isNumber
-        }
-        let phrase = out.split(separator: " ").map { word in
-            word.count > 1 && word.allSatisfy(\.isUppercase) ? String(word) : word.lowercased()
-        }.joined(separator: " ")
+        let phrase = IdentifierWords.phrase(text[...])
         return phrase.isEmpty ? "an unexpected transport error" : phrase
     }
 
@@ -186,5 +177,22 @@ struct KubeTransportFailure: Error {
         let (seconds, attoseconds) = duration.components
         if attoseconds == 0 { return "\(seconds)s" }
         return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
+    }
+}
+
+/// A Swift identifier in words: `uncleanShutdown` → `unclean shutdown`, `invalidURL` → `invalid URL`
+/// (acronyms keep their case). For messages that must not show Swift names.
+public enum IdentifierWords {
+    public static func phrase(_ name: Substring) -> String {
+        var out = ""
+        var previousLower = false
+        for character in name {
+            if character.isUppercase, previousLower { out.append(" ") }
+            out.append(character)
+            previousLower = character.isLowercase || character.isNumber
+        }
+        return out.split(separator: " ").map { word in
+            word.count > 1 && word.allSatisfy(\.isUppercase) ? String(word) : word.lowercased()
+        }.joined(separator: " ")
     }
 }
