@@ -34,6 +34,9 @@ let package = Package(
         // Git's own files (index, loose and packed objects, refs) read without libgit2 or Foundation.
         .target(name: "GitFiles", dependencies: ["CZlib"]),
         .target(name: "GitShim", dependencies: ["CLibGit2", "GitFiles"]),
+        // What a workflow ships and why it cannot: the bundle rules the hooks, render and deploy
+        // share, with the pre-commit check that runs over GitFiles alone. No libgit2, no Foundation.
+        .target(name: "WorkflowBundle", dependencies: ["GitFiles"]),
         // A Kubernetes REST client that knows nothing of workflows. Only it imports the HTTP, NIO and TLS libraries.
         .target(
             name: "KubeClient",
@@ -46,15 +49,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Deploy", dependencies: ["GitShim", "KubeClient", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Hooks", dependencies: ["Deploy", "GitShim", "GitFiles", "KubeClient"]),
-        // Only GitFiles, so that it starts as fast as git itself: no libgit2, Foundation or HTTP stack.
+        .target(name: "Deploy", dependencies: ["GitShim", "WorkflowBundle", "KubeClient", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Hooks", dependencies: ["Deploy", "GitShim", "GitFiles", "WorkflowBundle", "KubeClient"]),
+        // Only GitFiles and WorkflowBundle, so that it starts as fast as git itself: no libgit2, Foundation or HTTP stack.
         // Linked fully statically on Linux: the dynamic loader's symbol lookups alone cost more than
         // the hook's question. (No test target may depend on it: the flag would reach the test
         // bundle's link. `swift build` and `swift test` build it as a product of this package.)
         .executableTarget(
             name: "PipedreamerHook",
-            dependencies: ["GitFiles"],
+            dependencies: ["GitFiles", "WorkflowBundle"],
             path: "Sources/pipedreamer-hook",
             linkerSettings: [.unsafeFlags(["-static-executable"], .when(platforms: [.linux]))]
         ),
@@ -100,8 +103,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "KubeClient", "TestSupport", "KubeTestServer", "Yams"]),
-        .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "GitFiles", "KubeClient", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["pipedreamer", "KubeTestServerMain", "TestSupport", "KubeTestServer", "Yams"]),
+        .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "GitFiles", "WorkflowBundle", "KubeClient", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["pipedreamer", "KubeTestServerMain", "TestSupport", "KubeTestServer", "Yams", "GitFiles", "WorkflowBundle"]),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "TestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Times the pre-commit hook (as git runs it: the installed shim, then `pipedreamer hook pre-commit`)
+# Times the pre-commit hook (as git runs it: the installed shim, pipedreamer-hook, and when needed
+# `pipedreamer hook pre-commit`; also with the workflow.yaml's verdict not yet recorded)
 # on a repository of FILES tracked files (default 15000), against `git diff --cached --quiet` and
 # pre-commit-hooks' `check-added-large-files` (from PyPI) on the same staged files, in the same
 # run, for two staged changes: one in a workflow directory (goal: hook <= 3x git diff) and one
@@ -73,7 +74,12 @@ git -C "$repo" add services/orders
 staged=$(git -C "$repo" diff --cached --name-only)
 
 cd "$repo"
+# pipedreamer-hook's spec verdicts, recorded by the full check (the warm-up run), stay in the bench.
+export XDG_CACHE_HOME="$work/cache"
+rm -rf "$XDG_CACHE_HOME/pipedreamer"
 hook() { ./.git/hooks/pre-commit; }
+# The same change when this binary has not seen the workflow.yaml yet: the full check runs.
+unseen() { rm -rf "$XDG_CACHE_HOME/pipedreamer"; ./.git/hooks/pre-commit; }
 direct() { "$bin" hook pre-commit; }
 diffq() { git diff --cached --quiet; }
 # The framework passes the staged file names; the hook itself asks git which of them are added.
@@ -81,6 +87,7 @@ large() { echo "$staged" | xargs "$venv/bin/check-added-large-files"; }
 
 hook || { echo "the hook refused the staged change; the benchmark needs one it accepts" >&2; exit 1; }
 read -r m_hook n_hook < <(median_min_us "$runs" hook)
+read -r m_unseen n_unseen < <(median_min_us "$runs" unseen)
 read -r m_direct n_direct < <(median_min_us "$runs" direct)
 read -r m_diff n_diff < <(median_min_us "$runs" diffq)
 read -r m_large n_large < <(median_min_us "$runs" large)
@@ -98,11 +105,13 @@ rm -rf src
 echo "repository: $(git ls-files | wc -l) tracked files; staged: $(echo "$staged" | wc -l) files in services/orders; $runs runs each"
 echo "                               median us    min us"
 printf 'pre-commit hook (shim):        %9s %9s\n' "$m_hook" "$n_hook"
+printf '  workflow.yaml not seen yet:  %9s %9s\n' "$m_unseen" "$n_unseen"
 printf 'pipedreamer hook pre-commit:   %9s %9s\n' "$m_direct" "$n_direct"
 printf 'pipedreamer --version:         %9s %9s\n' $(median_min_us "$runs" "$bin" --version)
 printf 'git diff --cached --quiet:     %9s %9s\n' "$m_diff" "$n_diff"
 printf 'check-added-large-files:       %9s %9s\n' "$m_large" "$n_large"
 printf 'ratio hook/git-diff:           %9s %9s   (goal <= 3)\n' "$(ratio "$m_hook" "$m_diff")" "$(ratio "$n_hook" "$n_diff")"
+printf '  workflow.yaml not seen yet:  %9s %9s\n' "$(ratio "$m_unseen" "$m_diff")" "$(ratio "$n_unseen" "$n_diff")"
 printf 'ratio hook/check-large-files:  %9s %9s   (goal <= 0.2)\n' "$(ratio "$m_hook" "$m_large")" "$(ratio "$n_hook" "$n_large")"
 echo "no workflow touched (src/pkg000/mod00/file00000.ts staged):"
 printf 'pre-commit hook (shim):        %9s %9s\n' "$m_quiet" "$n_quiet"

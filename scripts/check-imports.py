@@ -2,7 +2,7 @@
 """Fails when a source file imports a module its layer may not, or one its target does not declare.
 
 - Only Sources/GitShim imports CLibGit2, and only Sources/GitFiles CZlib.
-- Sources/GitFiles and Sources/pipedreamer-hook import no Foundation: pipedreamer-hook runs on
+- Sources/GitFiles, Sources/WorkflowBundle and Sources/pipedreamer-hook import no Foundation: pipedreamer-hook runs on
   every commit and must start as fast as git does.
 - Only Sources/KubeClient imports the HTTP, NIO, TLS and logging libraries.
 - Every module a target imports is declared in Package.swift (a target's own dependencies or
@@ -13,7 +13,7 @@ import json, os, re, subprocess, sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SYSTEM = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Dispatch", "Glibc", "Musl",
           "Darwin", "Testing", "XCTest", "Synchronization", "_Concurrency"}
-LEAN = {"GitFiles", "PipedreamerHook"}
+LEAN = {"GitFiles", "WorkflowBundle", "PipedreamerHook"}
 NETWORK = re.compile(r"^(AsyncHTTPClient|NIO\w*|Logging)$")
 IMPORT = re.compile(r"^\s*(?:@testable\s+|@_exported\s+|@preconcurrency\s+)*import\s+(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)
 

@@ -76,6 +76,14 @@ package enum Inflate {
         return try run(input: file.base + offset, available: file.count - offset, expected: nil, limit: maxBytes)
     }
 
+    /// At most `maxBytes` inflated from the start of `bytes` (the head of a loose object).
+    package static func prefix(_ maxBytes: Int, of bytes: ArraySlice<UInt8>) throws -> [UInt8] {
+        try bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return [] }
+            return try run(input: base, available: buffer.count, expected: nil, limit: maxBytes)
+        }
+    }
+
     /// Everything inflated from `bytes` (a loose object).
     package static func all(_ bytes: ArraySlice<UInt8>) throws -> [UInt8] {
         try bytes.withUnsafeBufferPointer { buffer in

@@ -30,6 +30,43 @@ package final class ObjectFiles {
         return nil
     }
 
+    /// The object's kind and inflated size, read from its header without inflating its content
+    /// (for a delta, only the delta's own header); nil when it is in none of the object files.
+    package func header(_ oid: [UInt8]) throws -> (kind: Kind, size: Int)? {
+        let hex = Oid(rawBytes: oid[...]).hex
+        if let bytes = FileBytes.contents(of: "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))") {
+            let head = try Inflate.prefix(64, of: bytes[...])
+            guard let space = head.firstIndex(of: 0x20), let nul = head.firstIndex(of: 0), space < nul,
+                  let size = Int(String(decoding: head[(space + 1)..<nul], as: UTF8.self)) else {
+                throw GitError(.notFound, "object \(hex) is damaged")
+            }
+            return (try Self.parseLoose(head, hex: hex).kind, size)
+        }
+        for pack in try allPacks() {
+            if let offset = pack.offset(of: oid) { return try pack.objectHeader(at: offset, in: self) }
+        }
+        return nil
+    }
+
+    /// At most `maxBytes` leading bytes of a blob, inflating no more than that of a loose or whole
+    /// packed object; a delta is applied whole, up to `maxDeltaBytes` of result. Nil when absent.
+    package func blobPrefix(_ oid: [UInt8], maxBytes: Int, maxDeltaBytes: Int = 8 << 20) throws -> [UInt8]? {
+        let hex = Oid(rawBytes: oid[...]).hex
+        if let bytes = FileBytes.contents(of: "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))") {
+            let head = try Inflate.prefix(64 + maxBytes, of: bytes[...])
+            guard let nul = head.firstIndex(of: 0), head.starts(with: Array("blob ".utf8)) else {
+                throw GitError(.notFound, "object \(hex) is not a blob")
+            }
+            return Array(head[(nul + 1)...].prefix(maxBytes))
+        }
+        if let prefix = try packedBlobPrefix(oid, maxBytes: maxBytes) { return prefix }
+        guard let header = try header(oid) else { return nil }
+        guard header.kind == .blob, header.size <= maxDeltaBytes else {
+            throw GitError(.notFound, "object \(hex) is not a blob this reader inflates in part")
+        }
+        return try read(oid).map { Array($0.data.prefix(maxBytes)) }
+    }
+
     /// At most `maxBytes` leading bytes of a blob stored whole (not as a delta) in one of the packs;
     /// nil when no pack holds it undeltified. Only the start of its compressed stream is inflated.
     package func packedBlobPrefix(_ oid: [UInt8], maxBytes: Int) throws -> [UInt8]? {
@@ -119,6 +156,34 @@ package final class ObjectFiles {
             return (type, size, cursor + 1)
         }
 
+        /// The kind and inflated size of the object at `offset`; a delta's size is its result's,
+        /// from the start of the delta, and its kind is its base's.
+        func objectHeader(at offset: Int, in objects: ObjectFiles, depth: Int = 0) throws -> (kind: Kind, size: Int) {
+            guard depth < 64 else { throw GitError(.notFound, "a pack's delta chain is damaged") }
+            let (type, size, start) = try header(at: offset)
+            switch type {
+            case 1...4:
+                return (Kind(rawValue: type)!, size)
+            case 6:
+                var cursor = start
+                var byte = pack[cursor]
+                var distance = Int(byte & 0x7f)
+                while byte & 0x80 != 0 {
+                    cursor += 1
+                    byte = pack[cursor]
+                    distance = ((distance + 1) << 7) | Int(byte & 0x7f)
+                }
+                let base = try objectHeader(at: offset - distance, in: objects, depth: depth + 1)
+                return (base.kind, try Delta.resultSize(try Inflate.prefix(32, from: pack, at: cursor + 1)))
+            case 7:
+                let baseID = (0..<20).map { pack[start + $0] }
+                guard let base = try objects.header(baseID) else { throw GitError(.notFound, "a delta's base object is missing") }
+                return (base.kind, try Delta.resultSize(try Inflate.prefix(32, from: pack, at: start + 20)))
+            default:
+                throw GitError(.notFound, "unknown object type \(type) in a pack")
+            }
+        }
+
         /// The head of the entry at `offset` when it is a whole blob, else nil.
         func wholeBlobPrefix(at offset: Int, maxBytes: Int) throws -> [UInt8]? {
             let entry = try header(at: offset)
@@ -157,6 +222,25 @@ package final class ObjectFiles {
 
 /// git's delta format: the base's and the result's sizes, then copy and insert instructions.
 package enum Delta {
+    /// The result's size, the second number of a delta's header.
+    package static func resultSize(_ head: [UInt8]) throws -> Int {
+        var cursor = 0
+        var sizes = [Int]()
+        while sizes.count < 2 {
+            var value = 0, shift = 0
+            while true {
+                guard cursor < head.count, shift < 63 else { throw GitError(.notFound, "a delta's header is damaged") }
+                let byte = head[cursor]
+                cursor += 1
+                value |= Int(byte & 0x7f) << shift
+                shift += 7
+                if byte & 0x80 == 0 { break }
+            }
+            sizes.append(value)
+        }
+        return sizes[1]
+    }
+
     package static func apply(_ delta: [UInt8], to base: [UInt8]) throws -> [UInt8] {
         var cursor = 0
         func size() -> Int {

@@ -13,6 +13,9 @@ public final class StagedChange {
     private let objects: ObjectFiles
     private let headTree: [UInt8]?
     private let cacheTree: [String: [UInt8]]
+    /// The repository's git directory (a worktree's own) and its common directory.
+    package let gitDirectory: String
+    package let commonDirectory: String
 
     /// Opens the repository as git does inside a hook (`$GIT_DIR`, else the `.git` above the current
     /// directory; `$GIT_INDEX_FILE`, else its index); nil when any part is in a form not read here
@@ -46,10 +49,14 @@ public final class StagedChange {
                   let oid = Oid(hex: String(decoding: commit.data[5..<45], as: UTF8.self)) else { return nil }
             headTree = oid.rawBytes
         }
-        return StagedChange(index: index, objects: objects, headTree: headTree, cacheTree: CacheTree.parse(index.cacheTree ?? []))
+        return StagedChange(index: index, objects: objects, headTree: headTree, cacheTree: CacheTree.parse(index.cacheTree ?? []),
+                            gitDirectory: gitDirectory, commonDirectory: common)
     }
 
-    private init(index: IndexFile, objects: ObjectFiles, headTree: [UInt8]?, cacheTree: [String: [UInt8]]) {
+    private init(index: IndexFile, objects: ObjectFiles, headTree: [UInt8]?, cacheTree: [String: [UInt8]],
+                 gitDirectory: String, commonDirectory: String) {
+        self.gitDirectory = gitDirectory
+        self.commonDirectory = commonDirectory
         self.index = index
         self.objects = objects
         self.headTree = headTree
@@ -61,18 +68,11 @@ public final class StagedChange {
 
     /// Directories ("" for the root) that directly hold a file called `name` in the index, sorted.
     public func directories(containing name: String) -> [String] {
-        let suffix = Array(("/" + name).utf8)
-        var result = Set<String>()
-        for entry in index.entries where entry.stage == 0 && entry.mode != 0o160000 {
-            let bytes = index.path(of: entry)
-            if bytes.elementsEqual(suffix.dropFirst()) {
-                result.insert("")
-            } else if bytes.count > suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) {
-                result.insert(decodePath(Array(bytes.dropLast(suffix.count))).0)
-            }
-        }
-        return result.sorted()
+        index.directories(containing: name)
     }
+
+    /// The index as a `Snapshot` whose objects are read from the object files.
+    package var snapshot: ObjectFilesIndexSnapshot { ObjectFilesIndexSnapshot(file: index, objects: objects) }
 
     /// True when the index's content at `directory` is certainly HEAD's tree there.
     public func isUnchanged(directory: String) -> Bool {
@@ -205,9 +205,12 @@ extension StagedChange {
     public func certainlyLeavesUnchanged(directoriesHolding name: String) -> Bool {
         let directories = directories(containing: name)
         if directories.isEmpty { return true }
-        guard hasHead else { return false }
-        return directories.allSatisfy { directory in
-            isUnchanged(directory: directory) && attributeFiles(above: directory).allSatisfy { isUnchanged(file: $0) }
-        }
+        return directories.allSatisfy(certainlyUnchanged)
+    }
+
+    /// True only when the index holds `directory` exactly as HEAD has it, together with every
+    /// `.gitattributes` above it. False means "not known".
+    public func certainlyUnchanged(directory: String) -> Bool {
+        hasHead && isUnchanged(directory: directory) && attributeFiles(above: directory).allSatisfy { isUnchanged(file: $0) }
     }
 }

@@ -76,20 +76,7 @@ public final class IndexSnapshot: Snapshot, @unchecked Sendable {
 
     /// The entries at or below `directory`, in path order, without sizes (-1).
     public func unsizedEntries(under directory: String) -> [SnapshotEntry] {
-        guard let file else { return [] }
-        let prefix = directory.isEmpty ? [] : Array((directory + "/").utf8)
-        var result = [SnapshotEntry]()
-        var position = file.firstIndex(notBelow: prefix)
-        while position < file.entries.count {
-            let entry = file.entries[position]
-            position += 1
-            let bytes = file.path(of: entry)
-            guard bytes.starts(with: prefix) else { break }
-            guard entry.stage == 0, let kind = EntryKind(mode: entry.mode) else { continue }
-            let (entryPath, valid) = decodePath(Array(bytes))
-            result.append(SnapshotEntry(path: entryPath, pathIsUTF8: valid, kind: kind, oid: file.oid(of: entry), size: -1))
-        }
-        return result
+        file?.unsizedEntries(under: directory) ?? []
     }
 
     public func entries(under directory: String) throws -> [SnapshotEntry] {
@@ -97,31 +84,11 @@ public final class IndexSnapshot: Snapshot, @unchecked Sendable {
     }
 
     public func entry(at path: String) throws -> SnapshotEntry? {
-        guard let file, !path.isEmpty else { return nil }
-        let wanted = Array(path.utf8)
-        var position = file.firstIndex(notBelow: wanted)
-        while position < file.entries.count, file.path(of: file.entries[position]).elementsEqual(wanted) {
-            let entry = file.entries[position]
-            position += 1
-            guard entry.stage == 0, let kind = EntryKind(mode: entry.mode) else { continue }
-            return try withSize(SnapshotEntry(path: path, kind: kind, oid: file.oid(of: entry), size: -1))
-        }
-        return nil
+        try file?.unsizedEntry(at: path).map(withSize)
     }
 
     public func directories(containing name: String) throws -> [String] {
-        guard let file else { return [] }
-        let suffix = Array(("/" + name).utf8)
-        var result = Set<String>()
-        for entry in file.entries where entry.stage == 0 && entry.mode != 0o160000 {
-            let bytes = file.path(of: entry)
-            if bytes.count == suffix.count - 1, bytes.elementsEqual(suffix.dropFirst()) {
-                result.insert("")
-            } else if bytes.count > suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) {
-                result.insert(decodePath(Array(bytes.dropLast(suffix.count))).0)
-            }
-        }
-        return result.sorted()
+        file?.directories(containing: name) ?? []
     }
 
     public func contents(of entry: SnapshotEntry) throws -> [UInt8] {

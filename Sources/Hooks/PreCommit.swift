@@ -6,8 +6,18 @@ public struct PreCommitReport: Sendable {
     /// The workflow directories the staged change touches, which were checked.
     public let checked: [String]
     public let failures: [WorkflowFailure]
+    /// The checked workflow.yaml files that parsed with no error and no warning, with their blobs
+    /// and the node files they name: what `record(in:)` gives the pre-commit fast path.
+    public var cleanSpecs: [(path: String, blob: Oid, nodePaths: [String])] = []
 
     public var passed: Bool { failures.isEmpty }
+
+    /// Records the clean specs in `cache`, so that the next commit that leaves them as they are can
+    /// be passed by `pipedreamer-hook` without the full check (`StagedCheck`).
+    public func record(in cache: SpecVerdictCache?) {
+        guard let cache else { return }
+        for spec in cleanSpecs { cache.record(blob: spec.blob, path: spec.path, nodePaths: spec.nodePaths) }
+    }
 
     /// The message for a refused commit: every violation with its fix, then what to do next.
     public var text: String { text(merging: false) }
@@ -52,10 +62,15 @@ public enum PreCommit {
         let touched = all.filter { staged.contains($0) || named.contains($0) }
         guard !touched.isEmpty else { return PreCommitReport(checked: [], failures: []) }
         let settings = try readSettings()
-        let failures = try touched.compactMap {
-            try WorkflowFailure.check($0, in: index, workflows: all, before: head, limit: settings.maxCodeBytes,
-                                      strict: settings.strict, warn: warn)
+        var clean: [(path: String, blob: Oid, nodePaths: [String])] = []
+        let failures = try touched.compactMap { directory in
+            try WorkflowFailure.check(directory, in: index, workflows: all, before: head, limit: settings.maxCodeBytes,
+                                      strict: settings.strict, warn: warn) { spec in
+                clean.append((joinPath(directory, BundleRules.specFileName), spec.blob, spec.nodePaths))
+            }
         }
-        return PreCommitReport(checked: touched, failures: failures)
+        var report = PreCommitReport(checked: touched, failures: failures)
+        report.cleanSpecs = clean
+        return report
     }
 }

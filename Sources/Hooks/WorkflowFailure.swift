@@ -32,9 +32,11 @@ public struct WorkflowFailure: Sendable {
     /// Checks `directory` of `snapshot`; nil when it can ship. `before` is the snapshot the change starts from;
     /// `warn` receives workflow.yaml's warnings (unknown keys), which never refuse unless `strict`.
     static func check(_ directory: String, in snapshot: Snapshot, workflows all: [String], before: CommitSnapshot?,
-                      limit: Int, strict: Bool = false, warn: (SpecError) -> Void = { _ in }) throws -> WorkflowFailure? {
+                      limit: Int, strict: Bool = false, warn: (SpecError) -> Void = { _ in },
+                      clean: ((blob: Oid, nodePaths: [String])) -> Void = { _ in }) throws -> WorkflowFailure? {
         let check = try WorkflowCheck.run(snapshot: snapshot, directory: directory, all: all, limit: limit, strict: strict)
         check.warnings.forEach(warn)
+        check.cleanSpec.map(clean)
         guard !check.isValid else { return nil }
         var bytesBefore: Int?
         if let before, check.violations.contains(where: { $0.kind == .tooLarge }) {

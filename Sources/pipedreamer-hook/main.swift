@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import GitFiles
+import WorkflowBundle
 
 // The first thing the installed pre-commit and pre-merge-commit hooks run. git runs these hooks
 // on every commit, so this program links nothing but GitFiles and starts as fast as git does: it
@@ -15,9 +16,15 @@ let usage = """
     usage: pipedreamer-hook pre-commit|pre-merge-commit PIPEDREAMER [ARG...]
 
     Answers a commit that touches no workflow directory (no workflow.yaml in the index, or every
-    workflow directory and the .gitattributes above it as HEAD has them) and otherwise runs
-    `PIPEDREAMER hook NAME ARG...`, the full check. The hooks that `pipedreamer install-hooks`
-    writes call it when it is installed beside the pipedreamer binary.
+    workflow directory and the .gitattributes above it as HEAD has them), and a commit whose
+    workflows the full check would pass silently: the bundle rules hold in every workflow
+    directory it may touch, no git configuration names pipedreamer (so the default settings
+    apply), and each workflow.yaml is one this PIPEDREAMER binary found clean before (its
+    verdicts are kept in $XDG_CACHE_HOME/pipedreamer/spec-verdicts, else
+    ~/.cache/pipedreamer/spec-verdicts; deleting them is safe). Otherwise it runs
+    `PIPEDREAMER hook NAME ARG...`, the full check, which gives every refusal and warning.
+    The hooks that `pipedreamer install-hooks` writes call it when it is installed beside the
+    pipedreamer binary.
 
     """
 
@@ -43,9 +50,10 @@ guard arguments.count >= 2, ["pre-commit", "pre-merge-commit"].contains(argument
 let hook = arguments[0]
 let full = arguments[1]
 
-// `workflow.yaml` is the bundle rules' spec file name (Deploy's BundleRules.specFileName); a test
-// requires the two to agree.
-if StagedChange.open()?.certainlyLeavesUnchanged(directoriesHolding: "workflow.yaml") == true { exit(0) }
+if StagedChange.open()?.certainlyLeavesUnchanged(directoriesHolding: BundleRules.specFileName) == true { exit(0) }
+// A commit that changes workflows passes here only when the full check would pass it silently
+// (StagedCheck); the full check gives every other verdict.
+if arguments.count == 2, StagedCheck.passes(fullBinary: full) { exit(0) }
 
 // The full check need not ask again (Hooks' PreCommitShortcut.askedVariable; a test requires the
 // two names to agree).

@@ -1,6 +1,8 @@
 import Foundation
+import GitFiles
 import Testing
 import TestSupport
+import WorkflowBundle
 
 /// `pipedreamer-hook`, the small program the installed pre-commit and pre-merge-commit hooks run
 /// first: it answers a commit that touches no workflow itself and execs the full check otherwise.
@@ -114,16 +116,38 @@ import TestSupport
         #expect(refused.status != 0)
         #expect(refused.stderrText.contains("workflow code exceeds ConfigMap size limit (900KB)"))
     }
-}
 
-/// An empty directory outside any repository, removed when the value goes away.
-final class ScratchDirectory {
-    let path: String
+    @Test func theFullCheckRecordsWhatPipedreamerHookLooksUpAndRefusalsStayTheFullChecks() throws {
+        // The full binary keys its verdicts by /proc/self/exe; pipedreamer-hook by the path it was
+        // given. A commit through the installed hooks must leave an entry the second finds.
+        let repository = try HookedRepository(fixture: try Self.repository())
+        try repository.fixture.write("wf/nodes/fetch.ts", "export const x = 10;\n")
+        _ = try repository.git(["add", "-A"])
+        let first = try repository.commit(message: "node")
+        #expect(first.status == 0, "\(first.stderrText)")
+        let cache = try #require(SpecVerdictCache(executable: PipedreamerBinary.path, environment: { GitFixture.environment[$0] }))
+        let blob = try #require(Oid(hex: try repository.fixture.gitText(["rev-parse", "HEAD:wf/workflow.yaml"])))
+        #expect(cache.nodePaths(blob: blob, path: "wf/workflow.yaml") == ["nodes/fetch.ts"])
 
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("pipedreamer-hook-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        // With the verdict recorded, a good change passes and every refusal is still the full
+        // check's, with its message, leaving the repository as it was.
+        try repository.fixture.write("wf/nodes/fetch.ts", "export const x = 11;\n")
+        _ = try repository.git(["add", "-A"])
+        let second = try repository.commit(message: "node again")
+        #expect(second.status == 0, "\(second.stderrText)")
+        #expect(second.stderrText.isEmpty)
+        try repository.fixture.write("wf/nodes/big.ts", HookedRepository.text(bytes: 950 * 1024))
+        _ = try repository.git(["add", "-A"])
+        let before = try RepositoryState(repository)
+        let refused = try repository.commit(message: "big")
+        #expect(refused.status != 0)
+        #expect(refused.stderrText.contains("workflow code exceeds ConfigMap size limit (900KB)"))
+        #expect(try RepositoryState(repository) == before)
+        try repository.fixture.remove("wf/nodes/big.ts")
+        try repository.fixture.remove("wf/nodes/fetch.ts")
+        _ = try repository.git(["add", "-A"])
+        let missing = try repository.commit(message: "no node")
+        #expect(missing.status != 0)
+        #expect(missing.stderrText.contains("'nodes/fetch.ts' does not exist in the commit"), "\(missing.stderrText)")
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

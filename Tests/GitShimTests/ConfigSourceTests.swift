@@ -1,4 +1,5 @@
 import Foundation
+import GitFiles
 @testable import GitShim
 import Testing
 import TestSupport
@@ -30,7 +31,36 @@ import TestSupport
         let git = result.status == 0 ? String(result.stdoutText.dropLast()) : nil
         let repository = try Repository.open(containing: directory ?? fixture.path)
         let ours = try Config(repository: repository, environment: { env[$0] }).string(key)
+        if git != nil, key.lowercased().hasPrefix("pipedreamer.") {
+            // The pre-commit fast path assumes the default settings only where no source names them.
+            #expect(mentions(env, in: directory ?? fixture.path), "ConfigMentions missed the source git read \(key) from")
+        }
         return (git, ours)
+    }
+
+    /// What `ConfigMentions` (the pre-commit fast path's question) says in that environment.
+    func mentions(_ env: [String: String], in directory: String) -> Bool {
+        let gitDirectory = (try? Command.run("/usr/bin/env", ["git", "rev-parse", "--absolute-git-dir"], in: directory, environment: env))
+            .map { String($0.stdoutText.dropLast()) } ?? directory + "/.git"
+        let common = (try? Command.run("/usr/bin/env", ["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], in: directory, environment: env))
+            .map { String($0.stdoutText.dropLast()) } ?? gitDirectory
+        return ConfigMentions.mayMention("pipedreamer", gitDirectory: gitDirectory, commonDirectory: common,
+                                         environment: { env[$0] }, allVariables: env.map { ($0.key, $0.value) })
+    }
+
+    @Test func noSourceNamingPipedreamerLeavesTheFastPathOpen() throws {
+        try fixture.git(["config", "user.name", "Someone"])
+        try write(home + "/.gitconfig", "[include]\n\tpath = ~/.config/git/extra\n[includeIf \"gitdir:~/work/\"]\n\tpath = work.cfg\n")
+        try write(home + "/.config/git/extra", "[core]\n\teditor = vi ; a comment\n")
+        let env = environment(["GIT_CONFIG_GLOBAL": nil, "GIT_CONFIG_PARAMETERS": "'core.quotepath'='false'"])
+        #expect(!mentions(env, in: fixture.path))
+        // A file an include names (conditions aside) counts, as deep as includes go.
+        try write(home + "/work.cfg", "[include]\n\tpath = \"deeper.cfg\"\n")
+        try write(home + "/deeper.cfg", "[PipeDreamer]\n\tStrict = true\n")
+        #expect(mentions(env, in: fixture.path))
+        // An include it cannot resolve for certain counts as a mention.
+        try write(home + "/work.cfg", "[include]\n\tpath = %(prefix)/etc/x\n")
+        #expect(mentions(env, in: fixture.path))
     }
 
     func write(_ path: String, _ text: String) throws {

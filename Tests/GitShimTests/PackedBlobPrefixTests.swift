@@ -1,4 +1,5 @@
 import Foundation
+import GitFiles
 import GitShim
 import Testing
 import TestSupport
@@ -35,6 +36,41 @@ import TestSupport
         for path in files.keys.sorted() {
             let expected = Array(try fixture.git(["cat-file", "blob", "HEAD:\(path)"]).prefix(maxBytes))
             #expect(found[path] == expected, "\(path)")
+        }
+    }
+
+    /// Every object's kind and size from its header, and every blob's first bytes, as `git cat-file`
+    /// gives them: loose objects first, then the same objects packed with deltas by `git gc`.
+    @Test(arguments: [false, true])
+    func headersAndPrefixesFromTheObjectFilesAreGits(packed: Bool) throws {
+        let fixture = try GitFixture()
+        let files = Self.contents()
+        for (path, bytes) in files { try fixture.write(path, bytes) }
+        try fixture.commitAll()
+        for round in 1...3 {
+            try fixture.write("text.ts", files["text.ts"]! + Array(String(repeating: "export const more = \(round);\n", count: round).utf8))
+            try fixture.commitAll("round \(round)")
+        }
+        if packed { try fixture.git(["gc", "-q", "--aggressive"]) }
+        let objects = try #require(ObjectFiles(directory: fixture.path + "/.git/objects"))
+        let listing = String(decoding: try fixture.git(["cat-file", "--batch-check", "--batch-all-objects"]), as: UTF8.self)
+        var deltas = 0
+        for line in listing.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            let oid = try #require(Oid(hex: String(fields[0])))
+            let header = try #require(try objects.header(oid.rawBytes))
+            #expect("\(header.kind)" == fields[1], "\(line)")
+            #expect(header.size == Int(fields[2]), "\(line)")
+            guard header.kind == .blob else { continue }
+            let expected = Array(try fixture.git(["cat-file", "blob", oid.hex]).prefix(8_000))
+            #expect(try objects.blobPrefix(oid.rawBytes, maxBytes: 8_000) == expected, "\(line)")
+        }
+        if packed {
+            let verbose = String(decoding: try fixture.git(["verify-pack", "-v"] + (try FileManager.default
+                .contentsOfDirectory(atPath: fixture.path + "/.git/objects/pack").filter { $0.hasSuffix(".idx") }
+                .map { fixture.path + "/.git/objects/pack/" + $0 })), as: UTF8.self)
+            deltas = verbose.split(separator: "\n").filter { $0.split(separator: " ").count >= 7 }.count
+            #expect(deltas > 0, "the pack holds deltas, so their headers were read")
         }
     }
 }

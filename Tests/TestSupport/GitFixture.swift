@@ -32,8 +32,14 @@ public final class GitFixture: @unchecked Sendable {
         env["GIT_EDITOR"] = "true"
         env["GIT_MERGE_AUTOEDIT"] = "no"
         env["GIT_TERMINAL_PROMPT"] = "0"
+        // The pre-commit fast path's spec verdicts stay out of the real home directory.
+        env["XDG_CACHE_HOME"] = cacheHome
         return env
     }
+
+    /// This test process's cache directory (`XDG_CACHE_HOME` in `environment`).
+    public static let cacheHome = FileManager.default.temporaryDirectory
+        .appendingPathComponent("pipedreamer-test-cache-\(ProcessInfo.processInfo.processIdentifier)").path
 
     /// Runs git in the repository and returns its standard output; throws when git fails.
     @discardableResult
@@ -140,4 +146,16 @@ public enum Command {
         }
         return nil
     }
+}
+
+/// An empty directory outside any repository, removed when the value goes away.
+public final class ScratchDirectory: @unchecked Sendable {
+    public let path: String
+
+    public init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("pipedreamer-scratch-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }

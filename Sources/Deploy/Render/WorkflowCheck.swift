@@ -11,6 +11,9 @@ public struct WorkflowCheck: Sendable {
     public let violations: [Violation]
     /// Unknown keys in workflow.yaml, when not strict: printed on standard error, never failing.
     public let warnings: [SpecError]
+    /// workflow.yaml's blob and the node files it names (normalised), when it parsed with no error
+    /// and no warning: what `SpecVerdictCache` records for the pre-commit fast path.
+    public let cleanSpec: (blob: Oid, nodePaths: [String])?
 
     public var isValid: Bool { violations.isEmpty }
 
@@ -32,6 +35,7 @@ public struct WorkflowCheck: Sendable {
         var violations = bundle.violations
         var warnings: [SpecError] = []
         var spec: WorkflowSpec?
+        var cleanSpec: (blob: Oid, nodePaths: [String])?
         let specPath = joinPath(directory, BundleRules.specFileName)
         if let entry = try snapshot.entry(at: specPath), bundle.allPaths.contains(BundleRules.specFileName),
            !bundle.violations.contains(where: { $0.path == specPath }) {
@@ -44,6 +48,9 @@ public struct WorkflowCheck: Sendable {
                 } else {
                     warnings = reading.warnings
                 }
+                if let parsed = reading.spec, reading.errors.isEmpty, reading.warnings.isEmpty {
+                    cleanSpec = (entry.oid, parsed.nodes.map { WorkflowSpec.normalized($0.path) })
+                }
                 if let parsed = reading.spec {
                     let pathErrors = parsed.checkNodePaths(allPaths: bundle.allPaths,
                                                            bundledPaths: Set(bundle.allPaths.filter(BundleRules.isBundled)),
@@ -53,7 +60,8 @@ public struct WorkflowCheck: Sendable {
                 }
             }
         }
-        return WorkflowCheck(directory: directory, bundle: bundle, spec: spec, violations: violations, warnings: warnings)
+        return WorkflowCheck(directory: directory, bundle: bundle, spec: spec, violations: violations, warnings: warnings,
+                             cleanSpec: cleanSpec)
     }
 
     private static func specViolation(_ error: SpecError) -> Violation {

@@ -1,4 +1,4 @@
-import GitShim
+import GitFiles
 
 /// A file and its size, for the "largest files" part of a size report.
 public struct FileSize: Sendable, Equatable {

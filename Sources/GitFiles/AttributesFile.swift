@@ -1,4 +1,3 @@
-import GitFiles
 
 /// One .gitattributes file, read line by line the way git's attr.c reads one from the index.
 struct AttributesFile: Sendable {

@@ -1,4 +1,4 @@
-import GitShim
+import GitFiles
 
 /// The rules that decide what a workflow ships, shared by the hooks and by render/deploy.
 public enum BundleRules {

@@ -1,4 +1,3 @@
-import GitFiles
 
 /// What a path's attribute is, in gitattributes(5) terms.
 public enum AttributeState: Equatable, Sendable {

@@ -1,4 +1,3 @@
-import GitFiles
 
 /// Shell-style matching exactly as git's `wildmatch()` does it, on bytes: `?` is one byte, `[...]`
 /// compares bytes, and with `pathname` `*`/`?`/classes stop at '/' while `**` between slashes

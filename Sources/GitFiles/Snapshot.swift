@@ -1,4 +1,3 @@
-import GitFiles
 
 /// What kind of thing a path in a snapshot is.
 public enum EntryKind: String, Sendable, Hashable {
@@ -8,7 +7,7 @@ public enum EntryKind: String, Sendable, Hashable {
     /// A gitlink: a submodule's commit recorded in the tree.
     case submodule
 
-    init?(mode: UInt32) {
+    package init?(mode: UInt32) {
         switch mode {
         case 0o100644, 0o100664: self = .file
         case 0o100755: self = .executable

@@ -1,0 +1,55 @@
+import GitFiles
+
+/// The pre-commit check for the common case, run by `pipedreamer-hook` over GitFiles alone (no
+/// libgit2, no Foundation, no YAML parser): it answers only "the full check would pass this
+/// commit and print nothing", and only when that is certain. Everything else (any violation,
+/// any warning, a workflow.yaml this build has not found clean before, pipedreamer settings in
+/// any git config, an index or repository form GitFiles does not read) is left to the full
+/// check, which gives the verdict and the message. It never refuses a commit itself.
+///
+/// Why "certain" holds: it checks every workflow directory the commit may touch (all those the
+/// index's cache-tree cannot show to be HEAD's), which includes every one the full check checks;
+/// each with `CodeBundle.build`, the function the full check uses, over the same index entries
+/// and objects; with the default settings, which apply when no configuration names pipedreamer;
+/// and with the spec's verdict as this same binary recorded it for the same blob and path.
+public enum StagedCheck {
+    /// The answer for the repository git runs the hook in; `fullBinary` is the pipedreamer binary
+    /// whose verdicts the cache holds.
+    public static func passes(fullBinary: String) -> Bool {
+        guard let change = StagedChange.open() else { return false }
+        let cache = SpecVerdictCache(executable: fullBinary, environment: ProcessInfoLite.environment)
+        return passes(change, cache: cache, environment: ProcessInfoLite.environment,
+                      allVariables: ProcessInfoLite.allVariables())
+    }
+
+    package static func passes(_ change: StagedChange, cache: SpecVerdictCache?,
+                               environment: (String) -> String?, allVariables: [(String, String)]) -> Bool {
+        guard let cache,
+              !ConfigMentions.mayMention("pipedreamer", gitDirectory: change.gitDirectory,
+                                         commonDirectory: change.commonDirectory,
+                                         environment: environment, allVariables: allVariables)
+        else { return false }
+        let snapshot = change.snapshot
+        do {
+            let all = try WorkflowLocator.discover(in: snapshot)
+            for directory in all where !change.certainlyUnchanged(directory: directory) {
+                guard try passes(directory, in: snapshot, all: all, cache: cache) else { return false }
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// True when `directory` of `snapshot` ships under the default settings with a spec this binary
+    /// found clean, every node it names in the bundle (`WorkflowCheck` of Deploy, without YAML).
+    private static func passes(_ directory: String, in snapshot: Snapshot, all: [String], cache: SpecVerdictCache) throws -> Bool {
+        let bundle = try CodeBundle.build(from: snapshot, directory: directory,
+                                          excluding: WorkflowLocator.nested(in: all, under: directory))
+        let specPath = joinPath(directory, BundleRules.specFileName)
+        guard bundle.violations.isEmpty, let spec = try snapshot.entry(at: specPath),
+              let nodePaths = cache.nodePaths(blob: spec.oid, path: specPath) else { return false }
+        let bundled = bundle.bundledPaths
+        return nodePaths.allSatisfy(bundled.contains)
+    }
+}
