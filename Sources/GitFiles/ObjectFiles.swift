@@ -109,6 +109,11 @@ package final class ObjectFiles {
         let index: FileBytes
         let pack: FileBytes
         let count: Int
+        /// Objects already inflated, by offset: the bases that delta chains share (git's delta base
+        /// cache, which `core.deltaBaseCacheLimit` bounds; here a fixed 32 MiB).
+        private var inflated: [Int: (kind: Kind, data: [UInt8])] = [:]
+        private var inflatedBytes = 0
+        private static let inflatedLimit = 32 << 20
 
         init?(index indexPath: String, pack packPath: String) {
             guard let index = FileBytes.map(indexPath), let pack = FileBytes.map(packPath),
@@ -192,6 +197,16 @@ package final class ObjectFiles {
         }
 
         func object(at offset: Int, in objects: ObjectFiles, depth: Int = 0) throws -> (kind: Kind, data: [UInt8]) {
+            if let known = inflated[offset] { return known }
+            let object = try inflate(at: offset, in: objects, depth: depth)
+            if inflatedBytes + object.data.count <= Self.inflatedLimit {
+                inflated[offset] = object
+                inflatedBytes += object.data.count
+            }
+            return object
+        }
+
+        private func inflate(at offset: Int, in objects: ObjectFiles, depth: Int) throws -> (kind: Kind, data: [UInt8]) {
             guard depth < 64 else { throw GitError(.notFound, "a pack's delta chain is damaged") }
             let (type, size, start) = try header(at: offset)
             var cursor = start

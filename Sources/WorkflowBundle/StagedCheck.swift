@@ -13,10 +13,9 @@ import GitFiles
 /// and objects; with the default settings, which apply when no configuration names pipedreamer;
 /// and with the spec's verdict as this same binary recorded it for the same blob and path.
 public enum StagedCheck {
-    /// The answer for the repository git runs the hook in; `fullBinary` is the pipedreamer binary
-    /// whose verdicts the cache holds.
-    public static func passes(fullBinary: String) -> Bool {
-        guard let change = StagedChange.open() else { return false }
+    /// The answer for the index `change` read (`StagedChange.open()`: the one git runs the hook
+    /// for); `fullBinary` is the pipedreamer binary whose verdicts the cache holds.
+    public static func passes(_ change: StagedChange, fullBinary: String) -> Bool {
         let cache = SpecVerdictCache(executable: fullBinary, environment: ProcessInfoLite.environment)
         return passes(change, cache: cache, environment: ProcessInfoLite.environment,
                       allVariables: ProcessInfoLite.allVariables())

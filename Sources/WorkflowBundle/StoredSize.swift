@@ -39,14 +39,28 @@ public enum StoredSize {
     /// Bytes of `text` as a JSON string, quotes included, escaping as Go's encoder does (HTML
     /// characters and U+2028/U+2029 as `\uXXXX`), so the count is never below the server's.
     static func jsonLength(_ text: String) -> Int {
-        var length = 2
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"", "\\", "\n", "\r", "\t": length += 2
-            case "<", ">", "&", "\u{2028}", "\u{2029}": length += 6
-            default: length += scalar.value < 0x20 ? 6 : UTF8.width(scalar)
+        var text = text
+        text.makeContiguousUTF8()
+        return 2 + (text.utf8.withContiguousStorageIfAvailable(escapedLength) ?? escapedLength(Array(text.utf8)))
+    }
+
+    /// Counted over UTF-8 bytes: a scalar of n bytes counts n, except U+2028 and U+2029 (E2 80 A8
+    /// and E2 80 A9), which Go writes as six-byte escapes, like the ASCII ones below.
+    private static func escapedLength<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Int where Bytes.Index == Int {
+        var total = 0
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            switch bytes[index] {
+            case 0x22, 0x5c, 0x0a, 0x0d, 0x09: total += 2
+            case 0x3c, 0x3e, 0x26, 0x00..<0x20: total += 6
+            case 0xe2 where index + 2 < bytes.endIndex && bytes[index + 1] == 0x80
+                && (bytes[index + 2] == 0xa8 || bytes[index + 2] == 0xa9):
+                total += 6
+                index += 2
+            default: total += 1
             }
+            index += 1
         }
-        return length
+        return total
     }
 }

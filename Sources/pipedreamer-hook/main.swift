@@ -50,10 +50,12 @@ guard arguments.count >= 2, ["pre-commit", "pre-merge-commit"].contains(argument
 let hook = arguments[0]
 let full = arguments[1]
 
-if StagedChange.open()?.certainlyLeavesUnchanged(directoriesHolding: BundleRules.specFileName) == true { exit(0) }
-// A commit that changes workflows passes here only when the full check would pass it silently
-// (StagedCheck); the full check gives every other verdict.
-if arguments.count == 2, StagedCheck.passes(fullBinary: full) { exit(0) }
+if let change = StagedChange.open() {
+    if change.certainlyLeavesUnchanged(directoriesHolding: BundleRules.specFileName) { exit(0) }
+    // A commit that changes workflows passes here only when the full check would pass it silently
+    // (StagedCheck); the full check gives every other verdict.
+    if arguments.count == 2, StagedCheck.passes(change, fullBinary: full) { exit(0) }
+}
 
 // The full check need not ask again (Hooks' PreCommitShortcut.askedVariable; a test requires the
 // two names to agree).
