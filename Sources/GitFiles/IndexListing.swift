@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The questions a `Snapshot` of the index asks of the index file, answered from its sorted
 /// entries: what libgit2's index snapshot and the hooks' fast path both list. Conflicted
 /// (stage > 0) entries and modes git never records are left out; intent-to-add entries were
@@ -38,12 +44,19 @@ extension IndexFile {
     package func directories(containing name: String) -> [String] {
         let suffix = Array(("/" + name).utf8)
         var result = Set<String>()
-        for entry in entries where entry.stage == 0 && entry.mode != 0o160000 {
-            let bytes = path(of: entry)
-            if bytes.count == suffix.count - 1, bytes.elementsEqual(suffix.dropFirst()) {
-                result.insert("")
-            } else if bytes.count > suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) {
-                result.insert(decodePath(Array(bytes.dropLast(suffix.count))).0)
+        // One pass over every entry of what may be a very large index: the last bytes of each path
+        // are compared in place, and only matches become Strings.
+        paths.withUnsafeBufferPointer { all in
+            suffix.withUnsafeBufferPointer { wanted in
+                for entry in entries where entry.stage == 0 && entry.mode != 0o160000 {
+                    let start = entry.pathStart, count = entry.pathLength
+                    if count == wanted.count - 1 {
+                        if memcmp(all.baseAddress! + start, wanted.baseAddress! + 1, count) == 0 { result.insert("") }
+                    } else if count > wanted.count,
+                              memcmp(all.baseAddress! + start + count - wanted.count, wanted.baseAddress!, wanted.count) == 0 {
+                        result.insert(decodePath(Array(all[start..<(start + count - wanted.count)])).0)
+                    }
+                }
             }
         }
         return result.sorted()

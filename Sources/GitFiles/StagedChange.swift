@@ -66,9 +66,15 @@ public final class StagedChange {
     /// True when HEAD has a commit.
     public var hasHead: Bool { headTree != nil }
 
-    /// Directories ("" for the root) that directly hold a file called `name` in the index, sorted.
+    private var directoriesHolding: [String: [String]] = [:]
+
+    /// Directories ("" for the root) that directly hold a file called `name` in the index, sorted
+    /// (found once per name: the scan visits every entry).
     public func directories(containing name: String) -> [String] {
-        index.directories(containing: name)
+        if let known = directoriesHolding[name] { return known }
+        let found = index.directories(containing: name)
+        directoriesHolding[name] = found
+        return found
     }
 
     /// The index as a `Snapshot` whose objects are read from the object files.

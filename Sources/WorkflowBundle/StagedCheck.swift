@@ -30,7 +30,8 @@ public enum StagedCheck {
         else { return false }
         let snapshot = change.snapshot
         do {
-            let all = try WorkflowLocator.discover(in: snapshot)
+            // WorkflowLocator.discover's answer, found once for both questions.
+            let all = change.directories(containing: BundleRules.specFileName)
             for directory in all where !change.certainlyUnchanged(directory: directory) {
                 guard try passes(directory, in: snapshot, all: all, cache: cache) else { return false }
             }

@@ -31,7 +31,10 @@ struct PreCommitHook: ParsableCommand {
         passes them), it also checks the workflows that hold those files as they stand in the index, \
         changed or not. A commit that touches no workflow directory is never refused. Silent with exit \
         0 when all holds; otherwise lists every problem with its fix on standard error and exits 1. \
-        Never writes the index, refs or working tree.
+        Never writes the index, refs or working tree. Run by pipedreamer-hook, it records each \
+        workflow.yaml it finds clean (no error, no warning) in $XDG_CACHE_HOME/pipedreamer/spec-verdicts \
+        (else ~/.cache/pipedreamer/spec-verdicts), so that pipedreamer-hook can pass the next commit \
+        that leaves it as it is without this check; deleting that directory is always safe.
         """
     )
 
