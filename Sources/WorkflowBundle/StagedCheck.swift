@@ -44,12 +44,13 @@ public enum StagedCheck {
     /// True when `directory` of `snapshot` ships under the default settings with a spec this binary
     /// found clean, every node it names in the bundle (`WorkflowCheck` of Deploy, without YAML).
     private static func passes(_ directory: String, in snapshot: Snapshot, all: [String], cache: SpecVerdictCache) throws -> Bool {
+        // The verdict first: without it nothing else is worth reading.
+        let specPath = joinPath(directory, BundleRules.specFileName)
+        guard let spec = try snapshot.entry(at: specPath),
+              let nodePaths = cache.nodePaths(blob: spec.oid, path: specPath) else { return false }
         let bundle = try CodeBundle.build(from: snapshot, directory: directory,
                                           excluding: WorkflowLocator.nested(in: all, under: directory))
-        let specPath = joinPath(directory, BundleRules.specFileName)
-        guard bundle.violations.isEmpty, let spec = try snapshot.entry(at: specPath),
-              let nodePaths = cache.nodePaths(blob: spec.oid, path: specPath) else { return false }
         let bundled = bundle.bundledPaths
-        return nodePaths.allSatisfy(bundled.contains)
+        return bundle.violations.isEmpty && nodePaths.allSatisfy(bundled.contains)
     }
 }
