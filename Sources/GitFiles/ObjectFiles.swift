@@ -21,11 +21,17 @@ package final class ObjectFiles {
 
     /// The object's kind and content, or nil when it is in none of the object files.
     package func read(_ oid: [UInt8]) throws -> (kind: Kind, data: [UInt8])? {
+        try read(oid, depth: 0)
+    }
+
+    /// `depth`: how many deltas led here; reference deltas come back through this, so a cycle of
+    /// them ends at the same limit as a chain of offset deltas.
+    func read(_ oid: [UInt8], depth: Int) throws -> (kind: Kind, data: [UInt8])? {
         let hex = Oid(rawBytes: oid[...]).hex
         let loose = "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))"
         if let bytes = FileBytes.contents(of: loose) { return try Self.parseLoose(Inflate.all(bytes[...]), hex: hex) }
         for pack in try allPacks() {
-            if let offset = pack.offset(of: oid) { return try pack.object(at: offset, in: self) }
+            if let offset = pack.offset(of: oid) { return try pack.object(at: offset, in: self, depth: depth) }
         }
         return nil
     }
@@ -33,6 +39,10 @@ package final class ObjectFiles {
     /// The object's kind and inflated size, read from its header without inflating its content
     /// (for a delta, only the delta's own header); nil when it is in none of the object files.
     package func header(_ oid: [UInt8]) throws -> (kind: Kind, size: Int)? {
+        try header(oid, depth: 0)
+    }
+
+    func header(_ oid: [UInt8], depth: Int) throws -> (kind: Kind, size: Int)? {
         let hex = Oid(rawBytes: oid[...]).hex
         if let bytes = FileBytes.contents(of: "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))") {
             let head = try Inflate.prefix(64, of: bytes[...])
@@ -43,7 +53,7 @@ package final class ObjectFiles {
             return (try Self.parseLoose(head, hex: hex).kind, size)
         }
         for pack in try allPacks() {
-            if let offset = pack.offset(of: oid) { return try pack.objectHeader(at: offset, in: self) }
+            if let offset = pack.offset(of: oid) { return try pack.objectHeader(at: offset, in: self, depth: depth) }
         }
         return nil
     }
@@ -145,7 +155,7 @@ package final class ObjectFiles {
 
         /// An entry's type, inflated size and where its data starts.
         func header(at offset: Int) throws -> (type: Int, size: Int, data: Int) {
-            guard offset < pack.count else { throw GitError(.notFound, "a pack's delta chain is damaged") }
+            guard offset >= 0, offset < pack.count else { throw GitError(.notFound, "a pack's delta chain is damaged") }
             var cursor = offset
             var byte = pack[cursor]
             let type = Int(byte >> 4) & 7
@@ -161,6 +171,32 @@ package final class ObjectFiles {
             return (type, size, cursor + 1)
         }
 
+        /// Where an offset delta's base starts and its own delta data starts, from the distance
+        /// encoded at `cursor` (git's "offset encoding": big-endian, plus one per extra byte).
+        private func offsetDeltaBase(of offset: Int, at cursor: Int) throws -> (base: Int, data: Int) {
+            var cursor = cursor
+            func next() throws -> UInt8 {
+                guard cursor < pack.count else { throw GitError(.notFound, "a pack is truncated") }
+                defer { cursor += 1 }
+                return pack[cursor]
+            }
+            var byte = try next()
+            var distance = Int(byte & 0x7f)
+            while byte & 0x80 != 0 {
+                guard distance < Int.max >> 8 else { throw GitError(.notFound, "a pack's delta chain is damaged") }
+                byte = try next()
+                distance = ((distance + 1) << 7) | Int(byte & 0x7f)
+            }
+            guard distance > 0, distance <= offset else { throw GitError(.notFound, "a pack's delta chain is damaged") }
+            return (offset - distance, cursor)
+        }
+
+        /// A reference delta's base id (the 20 bytes at `cursor`) and where its delta data starts.
+        private func referenceDeltaBase(at cursor: Int) throws -> (base: [UInt8], data: Int) {
+            guard cursor + 20 <= pack.count else { throw GitError(.notFound, "a pack is truncated") }
+            return ((0..<20).map { pack[cursor + $0] }, cursor + 20)
+        }
+
         /// The kind and inflated size of the object at `offset`; a delta's size is its result's,
         /// from the start of the delta, and its kind is its base's.
         func objectHeader(at offset: Int, in objects: ObjectFiles, depth: Int = 0) throws -> (kind: Kind, size: Int) {
@@ -170,20 +206,13 @@ package final class ObjectFiles {
             case 1...4:
                 return (Kind(rawValue: type)!, size)
             case 6:
-                var cursor = start
-                var byte = pack[cursor]
-                var distance = Int(byte & 0x7f)
-                while byte & 0x80 != 0 {
-                    cursor += 1
-                    byte = pack[cursor]
-                    distance = ((distance + 1) << 7) | Int(byte & 0x7f)
-                }
-                let base = try objectHeader(at: offset - distance, in: objects, depth: depth + 1)
-                return (base.kind, try Delta.resultSize(try Inflate.prefix(32, from: pack, at: cursor + 1)))
+                let (baseOffset, data) = try offsetDeltaBase(of: offset, at: start)
+                let base = try objectHeader(at: baseOffset, in: objects, depth: depth + 1)
+                return (base.kind, try Delta.resultSize(try Inflate.prefix(32, from: pack, at: data)))
             case 7:
-                let baseID = (0..<20).map { pack[start + $0] }
-                guard let base = try objects.header(baseID) else { throw GitError(.notFound, "a delta's base object is missing") }
-                return (base.kind, try Delta.resultSize(try Inflate.prefix(32, from: pack, at: start + 20)))
+                let (baseID, data) = try referenceDeltaBase(at: start)
+                guard let base = try objects.header(baseID, depth: depth + 1) else { throw GitError(.notFound, "a delta's base object is missing") }
+                return (base.kind, try Delta.resultSize(try Inflate.prefix(32, from: pack, at: data)))
             default:
                 throw GitError(.notFound, "unknown object type \(type) in a pack")
             }
@@ -209,25 +238,17 @@ package final class ObjectFiles {
         private func inflate(at offset: Int, in objects: ObjectFiles, depth: Int) throws -> (kind: Kind, data: [UInt8]) {
             guard depth < 64 else { throw GitError(.notFound, "a pack's delta chain is damaged") }
             let (type, size, start) = try header(at: offset)
-            var cursor = start
-            var byte: UInt8
             switch type {
             case 1...4:
-                return (Kind(rawValue: type)!, try Inflate.exactly(size, from: pack, at: cursor))
+                return (Kind(rawValue: type)!, try Inflate.exactly(size, from: pack, at: start))
             case 6:
-                byte = pack[cursor]
-                var distance = Int(byte & 0x7f)
-                while byte & 0x80 != 0 {
-                    cursor += 1
-                    byte = pack[cursor]
-                    distance = ((distance + 1) << 7) | Int(byte & 0x7f)
-                }
-                let base = try object(at: offset - distance, in: objects, depth: depth + 1)
-                return (base.kind, try Delta.apply(try Inflate.exactly(size, from: pack, at: cursor + 1), to: base.data))
+                let (baseOffset, data) = try offsetDeltaBase(of: offset, at: start)
+                let base = try object(at: baseOffset, in: objects, depth: depth + 1)
+                return (base.kind, try Delta.apply(try Inflate.exactly(size, from: pack, at: data), to: base.data))
             case 7:
-                let baseID = (0..<20).map { pack[cursor + $0] }
-                guard let base = try objects.read(baseID) else { throw GitError(.notFound, "a delta's base object is missing") }
-                return (base.kind, try Delta.apply(try Inflate.exactly(size, from: pack, at: cursor + 20), to: base.data))
+                let (baseID, data) = try referenceDeltaBase(at: start)
+                guard let base = try objects.read(baseID, depth: depth + 1) else { throw GitError(.notFound, "a delta's base object is missing") }
+                return (base.kind, try Delta.apply(try Inflate.exactly(size, from: pack, at: data), to: base.data))
             default:
                 throw GitError(.notFound, "unknown object type \(type) in a pack")
             }
@@ -278,6 +299,7 @@ package enum Delta {
             cursor += 1
             if op & 0x80 != 0 {
                 var offset = 0, length = 0
+                guard cursor + (op & 0x7f).nonzeroBitCount <= delta.count else { throw GitError(.notFound, "a delta is truncated") }
                 for bit in 0..<4 where op & (1 << bit) != 0 { offset |= Int(delta[cursor]) << (8 * bit); cursor += 1 }
                 for bit in 0..<3 where op & (0x10 << bit) != 0 { length |= Int(delta[cursor]) << (8 * bit); cursor += 1 }
                 if length == 0 { length = 0x10000 }

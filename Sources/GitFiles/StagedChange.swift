@@ -12,28 +12,31 @@ public final class StagedChange {
     private let index: IndexFile
     private let objects: ObjectFiles
     private let headTree: [UInt8]?
-    private let cacheTree: [String: [UInt8]]
+    /// Keyed by the directory's bytes: Swift's String equality is canonical equivalence, under
+    /// which byte-different names (NFC and NFD, U+212A and K) would share an entry.
+    private let cacheTree: [[UInt8]: [UInt8]]
     /// The repository's git directory (a worktree's own) and its common directory.
     package let gitDirectory: String
     package let commonDirectory: String
 
     /// Opens the repository as git does inside a hook (`$GIT_DIR`, else the `.git` above the current
     /// directory; `$GIT_INDEX_FILE`, else its index); nil when any part is in a form not read here
-    /// (a SHA-256 repository, alternates, another object directory, a sparse index, no index).
+    /// (a SHA-256 repository, alternates, another object or common directory, a sparse index, no index).
     public static func open() -> StagedChange? {
         open(environment: ProcessInfoLite.environment, currentDirectory: ProcessInfoLite.currentDirectory())
     }
 
     package static func open(environment: (String) -> String?, currentDirectory cwd: String) -> StagedChange? {
         func absolute(_ path: String, from base: String) -> String { path.hasPrefix("/") ? path : "\(base)/\(path)" }
+        // These move parts of the repository where the full check (libgit2) would not look.
         guard environment("GIT_OBJECT_DIRECTORY") == nil, environment("GIT_ALTERNATE_OBJECT_DIRECTORIES") == nil,
+              environment("GIT_COMMON_DIR") == nil,
               let gitDirectory = environment("GIT_DIR").map({ absolute($0, from: cwd) }) ?? findGitDirectory(from: cwd)
         else { return nil }
         var common = gitDirectory
         if let text = FileBytes.contents(of: gitDirectory + "/commondir") {
             common = absolute(String(decoding: text, as: UTF8.self).trimmingNewlines, from: gitDirectory)
         }
-        if let explicit = environment("GIT_COMMON_DIR") { common = absolute(explicit, from: cwd) }
         // Object names other than SHA-1 change every format read here.
         guard let config = FileBytes.contents(of: common + "/config"),
               !String(decoding: config, as: UTF8.self).lowercased().contains("objectformat"),
@@ -49,11 +52,13 @@ public final class StagedChange {
                   let oid = Oid(hex: String(decoding: commit.data[5..<45], as: UTF8.self)) else { return nil }
             headTree = oid.rawBytes
         }
-        return StagedChange(index: index, objects: objects, headTree: headTree, cacheTree: CacheTree.parse(index.cacheTree ?? []),
-                            gitDirectory: gitDirectory, commonDirectory: common)
+        let change = StagedChange(index: index, objects: objects, headTree: headTree, cacheTree: CacheTree.parse(index.cacheTree ?? []),
+                                  gitDirectory: gitDirectory, commonDirectory: common)
+        change.hasOnlyReadableExtensions = Self.extensionsAreReadable(config)
+        return change
     }
 
-    private init(index: IndexFile, objects: ObjectFiles, headTree: [UInt8]?, cacheTree: [String: [UInt8]],
+    private init(index: IndexFile, objects: ObjectFiles, headTree: [UInt8]?, cacheTree: [[UInt8]: [UInt8]],
                  gitDirectory: String, commonDirectory: String) {
         self.gitDirectory = gitDirectory
         self.commonDirectory = commonDirectory
@@ -61,6 +66,32 @@ public final class StagedChange {
         self.objects = objects
         self.headTree = headTree
         self.cacheTree = cacheTree
+    }
+
+    /// True when the repository's config sets no `extensions.*` but those libgit2 1.5 opens with
+    /// (as GitShim configures it): the full check can then open the repository.
+    package private(set) var hasOnlyReadableExtensions = false
+
+    /// Whether every key of the config's `[extensions]` sections is one of GitShim's (see its
+    /// LibGit2.swift); anything not certain (another spelling of the section) counts as unreadable.
+    static func extensionsAreReadable(_ config: [UInt8]) -> Bool {
+        let readable: Set<String> = ["noop", "worktreeconfig", "partialclone", "preciousobjects"]
+        var inExtensions = false
+        for raw in String(decoding: config, as: UTF8.self).lowercased().split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            let line = raw.drop { $0 == " " || $0 == "\t" }
+            if line.hasPrefix("[") {
+                let header = line.prefix { $0 != "]" }.dropFirst().filter { $0 != " " && $0 != "\t" }
+                inExtensions = header.hasPrefix("extensions")
+                if inExtensions && header != "extensions" { return false }
+                let rest = line.drop { $0 != "]" }.dropFirst().drop { $0 == " " || $0 == "\t" }
+                if inExtensions && !rest.isEmpty && !rest.hasPrefix("#") && !rest.hasPrefix(";") { return false }
+                continue
+            }
+            guard inExtensions, !line.isEmpty, !line.hasPrefix("#"), !line.hasPrefix(";") else { continue }
+            let key = line.prefix { $0 != "=" && $0 != " " && $0 != "\t" }
+            if !readable.contains(String(key)) { return false }
+        }
+        return true
     }
 
     /// True when HEAD has a commit.
@@ -82,7 +113,7 @@ public final class StagedChange {
 
     /// True when the index's content at `directory` is certainly HEAD's tree there.
     public func isUnchanged(directory: String) -> Bool {
-        guard let staged = cacheTree[directory] else { return false }
+        guard let staged = cacheTree[Array(directory.utf8)] else { return false }
         do { return try headID(at: directory) == staged } catch { return false }
     }
 
@@ -166,20 +197,20 @@ public final class StagedChange {
 /// The index's cache-tree extension: for each directory git has a valid tree id for, that id.
 package enum CacheTree {
     /// `<path component>\0<entry count> <subtree count>\n[<20-byte id> when the count is not -1]`, depth first.
-    package static func parse(_ bytes: [UInt8]) -> [String: [UInt8]] {
-        var result = [String: [UInt8]]()
+    package static func parse(_ bytes: [UInt8]) -> [[UInt8]: [UInt8]] {
+        var result = [[UInt8]: [UInt8]]()
         var cursor = 0
         func number(until terminator: UInt8) -> Int? {
             guard let end = bytes[cursor...].firstIndex(of: terminator) else { return nil }
             defer { cursor = end + 1 }
             return Int(String(decoding: bytes[cursor..<end], as: UTF8.self))
         }
-        func node(prefix: String?) -> Bool {
+        func node(prefix: [UInt8]?) -> Bool {
             guard let nul = bytes[cursor...].firstIndex(of: 0) else { return false }
-            let name = String(decoding: bytes[cursor..<nul], as: UTF8.self)
+            let name = Array(bytes[cursor..<nul])
             cursor = nul + 1
             guard let entries = number(until: 0x20), let subtrees = number(until: 0x0A) else { return false }
-            let path = prefix.map { $0.isEmpty ? name : "\($0)/\(name)" } ?? ""
+            let path = prefix.map { $0.isEmpty ? name : $0 + [UInt8(ascii: "/")] + name } ?? []
             if entries >= 0 {
                 guard cursor + 20 <= bytes.count else { return false }
                 result[path] = Array(bytes[cursor..<(cursor + 20)])

@@ -56,16 +56,17 @@ struct ConfigParameters: Equatable {
     static func parse(_ text: String) throws -> [Setting] {
         let bytes = Array(text.utf8)
         var position = 0
-        func skipSpaces() { while position < bytes.count, bytes[position] == UInt8(ascii: " ") { position += 1 } }
+        // git's parse_config_env_list (config.c) skips isspace() between words.
+        func skipSpaces() { while position < bytes.count, [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d].contains(bytes[position]) { position += 1 } }
         /// One quoted word, with git's `'\''` escapes for a quote inside it.
         func quoted() throws -> String {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "'") else {
-                throw GitError(.notFound, "GIT_CONFIG_PARAMETERS is malformed (expected a quote at byte \(position)): \(text)")
+                throw GitError(.notFound, "GIT_CONFIG_PARAMETERS is malformed (expected a quote at byte \(position)); its value is not shown, as `git -c` settings may hold credentials")
             }
             var word = [UInt8]()
             position += 1
             while true {
-                guard position < bytes.count else { throw GitError(.notFound, "GIT_CONFIG_PARAMETERS has an unterminated quote: \(text)") }
+                guard position < bytes.count else { throw GitError(.notFound, "GIT_CONFIG_PARAMETERS has an unterminated quote; its value is not shown, as `git -c` settings may hold credentials") }
                 let byte = bytes[position]
                 position += 1
                 if byte != UInt8(ascii: "'") { word.append(byte); continue }

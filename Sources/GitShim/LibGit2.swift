@@ -1,15 +1,38 @@
 import CLibGit2
 import GitFiles
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// libgit2's global state is set up once per process, on first use.
 enum LibGit2 {
     private static let initialised: Bool = {
         git_libgit2_init()
+        // Repository extensions git writes that change nothing for a reader that never fetches,
+        // packs or prunes: `worktreeConfig` (Config reads config.worktree itself), `partialClone`
+        // (objects that are not here fail to read, with a message) and `preciousObjects`.
+        // libgit2 1.5 refuses to open a repository with any extension it does not know.
+        let extensions = ["worktreeconfig", "partialclone", "preciousobjects"]
+        let copies = extensions.map { strdup($0) }
+        var pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
+        _ = pipedreamer_git_set_extensions(&pointers, pointers.count)
+        copies.forEach { free($0) }  // libgit2 keeps copies of its own
         return true
     }()
 
     static func ensureInitialised() {
         _ = initialised
+    }
+
+    /// Inside a git hook, git has already checked that the repository is safe to use (its
+    /// `safe.directory` rules, which libgit2 1.5 reads only from the global file and not from
+    /// `git -c` or GIT_CONFIG_GLOBAL): libgit2's own ownership check would only refuse a
+    /// repository git accepted.
+    static func trustGitsOwnershipCheck() {
+        ensureInitialised()
+        _ = pipedreamer_git_set_owner_validation(0)
     }
 }
 

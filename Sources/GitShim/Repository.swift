@@ -64,6 +64,13 @@ public final class Repository: @unchecked Sendable {
         return try open(containing: ProcessInfoLite.currentDirectory())
     }
 
+    /// The repository a git hook runs for (`openFromEnvironment`), with libgit2's ownership check
+    /// left to git, which made it before running the hook (`safe.directory` from every source).
+    public static func openInHook() throws -> Repository {
+        LibGit2.trustGitsOwnershipCheck()
+        return try openFromEnvironment()
+    }
+
     /// libgit2 1.5 reads only SHA-1 repositories and refuses others by naming the extension; say what it means.
     private static func checkOpened(_ rc: Int32, _ action: String) throws {
         guard rc < 0 else { return }

@@ -8,21 +8,25 @@ import GitFiles
 /// workflow.yaml verdicts that the full check found clean (it parsed, with no error and no
 /// warning), so the pre-commit fast path can pass a commit that changes node files without
 /// parsing YAML. Reading a spec is a pure function of its bytes and its path under one build of
-/// pipedreamer, so an entry is keyed by all three: the blob id, the path, and the identity of the
-/// binary that read it (device, inode, size and modification time: any rebuild or reinstall
-/// starts afresh). An entry holds the node files the spec names, which the fast path requires
-/// to be in the bundle, as the full check does.
+/// pipedreamer, so an entry is keyed by all three: the blob id, the path, and the build: the
+/// binary's GNU build ID (the linker's hash of the linked program, which `file` and `readelf -n`
+/// show), so a rebuilt or upgraded binary starts afresh however it was installed, and the same
+/// build at two paths shares its entries. A binary without a build ID gets no cache. An entry
+/// holds the node files the spec names, which the fast path requires to be in the bundle, as the
+/// full check does.
 ///
-/// Entries live in `$XDG_CACHE_HOME/pipedreamer/spec-verdicts/<binary>/` (else
+/// Entries live in `$XDG_CACHE_HOME/pipedreamer/spec-verdicts/<build>/` (else
 /// `~/.cache/pipedreamer/...`), never in the repository. A missing or unreadable entry only
-/// sends the commit to the full check; deleting the directory is always safe. Writing a new
-/// binary's first entry removes the entries of binaries that no longer exist at the same path.
+/// sends the commit to the full check; deleting the directory is always safe. Writing a build's
+/// first entry removes the entries of builds that wrote none for two weeks.
 public struct SpecVerdictCache: Sendable {
     static let format = "pipedreamer spec verdict 1"
+    /// Builds whose directory has not changed for this long are removed (seconds).
+    static let staleAfter = 14 * 24 * 3600
     public let directory: String
 
     /// The cache for the pipedreamer binary at `executable`; nil without a cache directory or when
-    /// the binary cannot be examined.
+    /// the binary has no build ID.
     public init?(executable: String, environment: (String) -> String?) {
         let base: String
         if let xdg = environment("XDG_CACHE_HOME"), xdg.hasPrefix("/") {
@@ -32,14 +36,8 @@ public struct SpecVerdictCache: Sendable {
         } else {
             return nil
         }
-        var status = stat()
-        guard stat(executable, &status) == 0 else { return nil }
-        #if canImport(Glibc)
-        let modified = "\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
-        #else
-        let modified = "\(status.st_mtimespec.tv_sec).\(status.st_mtimespec.tv_nsec)"
-        #endif
-        directory = "\(base)/pipedreamer/spec-verdicts/\(status.st_dev)-\(status.st_ino)-\(status.st_size)-\(modified)"
+        guard let build = BuildID.read(executable) else { return nil }
+        directory = "\(base)/pipedreamer/spec-verdicts/\(build)"
     }
 
     /// The running binary's cache (Linux: `/proc/self/exe`).
@@ -101,13 +99,23 @@ public struct SpecVerdictCache: Sendable {
         return true
     }
 
-    /// Removes the entries of other binaries (each directory holds files only).
+    /// Removes the entries of other builds that wrote none for `staleAfter` (each directory holds
+    /// files only), so two installed builds used side by side keep theirs.
     private func removeSiblings() {
         guard let slash = directory.lastIndex(of: "/") else { return }
         let parent = String(directory[..<slash])
         let own = String(directory[directory.index(after: slash)...])
+        let now = time(nil)
         for name in Self.names(in: parent) where name != own {
             let sibling = parent + "/" + name
+            var status = stat()
+            guard stat(sibling, &status) == 0 else { continue }
+            #if canImport(Glibc)
+            let modified = Int(status.st_mtim.tv_sec)
+            #else
+            let modified = Int(status.st_mtimespec.tv_sec)
+            #endif
+            guard Int(now) - modified > Self.staleAfter else { continue }
             for file in Self.names(in: sibling) { unlink(sibling + "/" + file) }
             rmdir(sibling)
         }
@@ -122,5 +130,49 @@ public struct SpecVerdictCache: Sendable {
             if name != "." && name != ".." { result.append(name) }
         }
         return result
+    }
+}
+
+/// The GNU build ID of an ELF executable: the `NT_GNU_BUILD_ID` note of a `PT_NOTE` segment, as
+/// hex. Nil for anything else (another format, no such note, a file that cannot be read).
+enum BuildID {
+    static func read(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        func bytes(at offset: Int, count: Int) -> [UInt8]? {
+            guard offset >= 0, count >= 0, count <= 1 << 20 else { return nil }
+            var buffer = [UInt8](repeating: 0, count: count)
+            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset)) }
+            return got == count ? buffer : nil
+        }
+        func little(_ data: [UInt8], _ at: Int, _ width: Int) -> Int {
+            (0..<width).reduce(0) { $0 | Int(data[at + $1]) << (8 * $1) }
+        }
+        // 64-bit little-endian ELF (x86-64 and arm64 Linux), the only form this tool is built in.
+        guard let header = bytes(at: 0, count: 64), header.starts(with: [0x7f, 0x45, 0x4c, 0x46]),
+              header[4] == 2, header[5] == 1 else { return nil }
+        let tableOffset = little(header, 0x20, 8), entrySize = little(header, 0x36, 2), count = little(header, 0x38, 2)
+        guard entrySize >= 56, count > 0, count < 256,
+              let table = bytes(at: tableOffset, count: entrySize * count) else { return nil }
+        for index in 0..<count {
+            let entry = index * entrySize
+            guard little(table, entry, 4) == 4 else { continue }  // PT_NOTE
+            guard let notes = bytes(at: little(table, entry + 8, 8), count: min(little(table, entry + 32, 8), 1 << 16)) else { continue }
+            var cursor = 0
+            while cursor + 12 <= notes.count {
+                let nameSize = little(notes, cursor, 4), descSize = little(notes, cursor + 4, 4), type = little(notes, cursor + 8, 4)
+                let name = cursor + 12, desc = name + (nameSize + 3) & ~3
+                let next = desc + (descSize + 3) & ~3
+                guard next <= notes.count, next > cursor else { break }
+                if type == 3, nameSize == 4, notes[name..<(name + 4)].elementsEqual([0x47, 0x4e, 0x55, 0]), descSize >= 8 {
+                    let digits = Array("0123456789abcdef".utf8)
+                    return String(decoding: notes[desc..<(desc + descSize)].flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] },
+                                  as: UTF8.self)
+                }
+                cursor = next
+            }
+        }
+        return nil
     }
 }

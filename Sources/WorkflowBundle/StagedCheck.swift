@@ -4,7 +4,8 @@ import GitFiles
 /// libgit2, no Foundation, no YAML parser): it answers only "the full check would pass this
 /// commit and print nothing", and only when that is certain. Everything else (any violation,
 /// any warning, a workflow.yaml this build has not found clean before, pipedreamer settings in
-/// any git config, an index or repository form GitFiles does not read) is left to the full
+/// any git config, an index or repository form GitFiles does not read, a repository extension the
+/// full check's libgit2 does not open) is left to the full
 /// check, which gives the verdict and the message. It never refuses a commit itself.
 ///
 /// Why "certain" holds: it checks every workflow directory the commit may touch (all those the
@@ -23,7 +24,7 @@ public enum StagedCheck {
 
     package static func passes(_ change: StagedChange, cache: SpecVerdictCache?,
                                environment: (String) -> String?, allVariables: [(String, String)]) -> Bool {
-        guard let cache,
+        guard let cache, change.hasOnlyReadableExtensions,
               !ConfigMentions.mayMention("pipedreamer", gitDirectory: change.gitDirectory,
                                          commonDirectory: change.commonDirectory,
                                          environment: environment, allVariables: allVariables)

@@ -69,7 +69,7 @@ func checkIndex(files: [String], merging: Bool) throws {
     if files.isEmpty && ProcessInfo.processInfo.environment[PreCommitShortcut.askedVariable] == nil
         && PreCommitShortcut.touchesNoWorkflow() { return }
     let report = try mapErrors { () -> PreCommitReport? in
-        let repository = try Repository.openFromEnvironment()
+        let repository = try Repository.openInHook()
         let index: IndexSnapshot
         do {
             index = try IndexSnapshot(repository: repository)

@@ -39,7 +39,7 @@ struct PrePushHook: ParsableCommand {
         let input = rangeFromEnvironment ? "" : String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         let remoteName = remote ?? environment["PRE_COMMIT_REMOTE_NAME"] ?? ""
         let report = try mapErrors { () -> PrePushReport in
-            let repository = try Repository.openFromEnvironment()
+            let repository = try Repository.openInHook()
             let config = try RepositorySettings.load(from: repository)
             let updates = rangeFromEnvironment
                 ? try PushUpdate.fromEnvironment(environment, repository: repository)
@@ -72,7 +72,7 @@ struct PostReceiveHook: AsyncParsableCommand {
     func run() async throws {
         let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         do {
-            let repository = try Repository.openFromEnvironment()
+            let repository = try Repository.openInHook()
             let config = try RepositorySettings.load(from: repository)
             let report = await PostReceive.run(repository: repository, updates: ReceivedUpdate.parse(input), config: config,
                                                deployer: ClusterDeployer(version: Pipedreamer.configuration.version))

@@ -62,7 +62,7 @@ import TestSupport
             let runs = order.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
             #expect(runs.count <= 2, "\(order)")
             let winners = [firstStatus, secondStatus].filter { $0 == 0 }.count
-            #expect(h.rollouts == winners, "\(first.stdoutText)\n\(second.stdoutText)")
+            #expect(h.rollouts == winners, "\(first.stdoutText)\(first.stderrText)\n\(second.stdoutText)\(second.stderrText)")
             #expect(h.lease == nil)
         }
     }

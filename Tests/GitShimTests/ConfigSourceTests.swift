@@ -95,6 +95,23 @@ import TestSupport
         #expect(quoted.ours == quoted.git)
     }
 
+    @Test func gitDashCWordsSeparatedByAnyWhitespace() throws {
+        // git's parse_config_env_list skips isspace() between words, tabs and newlines included.
+        let value = "'pipedreamer.strict'='true'\t'pipedreamer.maxcodebytes'='7k'\n 'core.x'='y'"
+        let (git, ours) = try both("pipedreamer.maxCodeBytes", ["GIT_CONFIG_PARAMETERS": value])
+        #expect(git == "7k")
+        #expect(ours == git)
+    }
+
+    @Test func aMalformedGitDashCIsReportedWithoutItsValue() throws {
+        let repository = try Repository.open(containing: fixture.path)
+        let secret = "'http.extraheader'='Authorization: Bearer s3cr3t"
+        #expect { try Config(repository: repository, environment: { $0 == "GIT_CONFIG_PARAMETERS" ? secret : nil }) } throws: { error in
+            let text = "\(error)"
+            return text.contains("GIT_CONFIG_PARAMETERS") && !text.contains("s3cr3t")
+        }
+    }
+
     @Test func gitConfigCountAndParametersInGitsOrder() throws {
         let count: [String: String?] = ["GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "pipedreamer.maxCodeBytes", "GIT_CONFIG_VALUE_0": "1k",
                                         "GIT_CONFIG_KEY_1": "PipeDreamer.MaxCodeBytes", "GIT_CONFIG_VALUE_1": "2k"]

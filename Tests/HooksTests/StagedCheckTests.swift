@@ -25,11 +25,9 @@ import WorkflowBundle
             let scratch = try ScratchDirectory()
             self.scratch = scratch
             try FileManager.default.createDirectory(atPath: scratch.path + "/home", withIntermediateDirectories: true)
-            // Any file stands for the binary whose verdicts the cache holds.
-            let binary = scratch.path + "/binary"
-            try "x".write(toFile: binary, atomically: true, encoding: .utf8)
+            // The test runner stands for the binary whose verdicts the cache holds.
             let cacheHome = scratch.path + "/cache"
-            cache = try #require(SpecVerdictCache(executable: binary, environment: { $0 == "XDG_CACHE_HOME" ? cacheHome : nil }))
+            cache = try #require(SpecVerdictCache(executable: "/proc/self/exe", environment: { $0 == "XDG_CACHE_HOME" ? cacheHome : nil }))
             for (offset, directory) in workflows.enumerated() {
                 try fixture.writeWorkflow(at: directory, name: "wf\(offset)",
                                           nodes: ["fetch": "export const a = 1;\n", "summarize": "export const b = 2;\n"])
@@ -213,9 +211,7 @@ import WorkflowBundle
     @Test func theFirstCommitIsCheckedWhole() throws {
         let fixture = try GitFixture()
         let scratch = try ScratchDirectory()
-        let binary = scratch.path + "/binary"
-        try "x".write(toFile: binary, atomically: true, encoding: .utf8)
-        let cache = try #require(SpecVerdictCache(executable: binary, environment: { $0 == "XDG_CACHE_HOME" ? scratch.path : nil }))
+        let cache = try #require(SpecVerdictCache(executable: "/proc/self/exe", environment: { $0 == "XDG_CACHE_HOME" ? scratch.path : nil }))
         try fixture.writeWorkflow(at: "wf")
         try fixture.git(["add", "-A"])
         let environment = { (name: String) -> String? in name == "GIT_DIR" ? fixture.path + "/.git" : nil }
@@ -249,5 +245,43 @@ import WorkflowBundle
         try setup.fixture.git(["add", "wf/nodes/fetch.ts"])
         #expect(try setup.full(record: false).passed)
         #expect(setup.fast())
+    }
+
+    @Test func aRepositoryExtensionTheFullCheckCannotOpenGoesToIt() throws {
+        let setup = try Setup()
+        try setup.warm()
+        try setup.fixture.write("wf/nodes/fetch.ts", "export const a = 8;\n")
+        try setup.fixture.git(["add", "-A"])
+        try setup.fixture.git(["config", "core.repositoryformatversion", "1"])
+        try setup.fixture.git(["config", "extensions.worktreeConfig", "true"])
+        #expect(setup.fast(), "worktreeConfig is one libgit2 opens, as GitShim sets it up")
+        #expect(try setup.full(record: false).passed)
+        try setup.fixture.git(["config", "extensions.someFutureThing", "true"])
+        #expect(!setup.fast())
+        // git itself no longer runs in such a repository; take the line out of the file.
+        let config = setup.fixture.path + "/.git/config"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.split(separator: "\n").filter { !$0.contains("someFutureThing") }.joined(separator: "\n")
+            .appending("\n").write(toFile: config, atomically: true, encoding: .utf8)
+        #expect(setup.fast())
+    }
+
+    @Test func theCacheIsKeyedByTheBinarysBuildID() throws {
+        let scratch = try ScratchDirectory()
+        let environment = { (name: String) -> String? in name == "XDG_CACHE_HOME" ? scratch.path : nil }
+        let shell = URL(fileURLWithPath: "/bin/sh").resolvingSymlinksInPath().path
+        let shells = try #require(SpecVerdictCache(executable: shell, environment: environment))
+        #expect(shells.directory != SpecVerdictCache(executable: "/proc/self/exe", environment: environment)?.directory)
+        // A copy is the same build; a file that is not an ELF executable has no build ID, so no cache.
+        try FileManager.default.copyItem(atPath: shell, toPath: scratch.path + "/copy")
+        #expect(SpecVerdictCache(executable: scratch.path + "/copy", environment: environment)?.directory == shells.directory)
+        try "#!/bin/sh\n".write(toFile: scratch.path + "/script", atomically: true, encoding: .utf8)
+        #expect(SpecVerdictCache(executable: scratch.path + "/script", environment: environment) == nil)
+        // readelf, where installed, is the oracle for the ID itself.
+        if let readelf = Command.which("readelf") {
+            let notes = try Command.run(readelf, ["-n", shell]).stdoutText
+            let id = try #require(notes.split(separator: "\n").first { $0.contains("Build ID:") }?.split(separator: " ").last)
+            #expect(shells.directory.hasSuffix("/" + id))
+        }
     }
 }
