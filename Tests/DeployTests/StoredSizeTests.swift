@@ -89,31 +89,15 @@ enum ManyFiles {
     }
 }
 
-/// The estimate counts each string as Go's encoding/json writes it: `<`, `>`, `&`, U+2028, U+2029
-/// and control characters as `\uXXXX`, quote, backslash, newline, return and tab as two-byte escapes.
+/// The estimate counts each string as Go's encoding/json writes it, the test API server's encoder
+/// (which follows encode.go) being the oracle: `<`, `>`, `&`, U+2028, U+2029 and control
+/// characters as `\uXXXX`, quote, backslash, newline, return and tab as two-byte escapes.
 @Suite struct StoredSizeEscapingTests {
-    /// Go's encoder, written out (encode.go's appendString with escapeHTML).
-    static func goJSON(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}": out += String(format: "\\u%04x", scalar.value)
-            default: out += scalar.value < 0x20 ? String(format: "\\u%04x", scalar.value) : String(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     @Test(arguments: ["", "plain", "a\"b\\c", "line\nnext\r\ttab", "<b>&amp;</b>", "\u{2028}\u{2029}", "\u{1}\u{1f}\u{7f}",
                       "é日本🎉", "\u{e2}\u{80}", "mixed \u{2028} é < \u{0}", String(repeating: "x\u{2029}", count: 100)])
     func eachStringCountsAsGoWritesIt(text: String) {
         let base = StoredSize.estimate([BundledFile(path: "p", key: "k", content: "")])
         let with = StoredSize.estimate([BundledFile(path: "p", key: "k", content: text)])
-        #expect(with.configMapBytes - base.configMapBytes == Self.goJSON(text).utf8.count - 2)
+        #expect(with.configMapBytes - base.configMapBytes == JSON.string(text).text().utf8.count - 2)
     }
 }

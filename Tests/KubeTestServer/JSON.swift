@@ -107,6 +107,9 @@ public enum JSON: Sendable, Hashable {
             case "<": out += "\\u003c"
             case ">": out += "\\u003e"
             case "&": out += "\\u0026"
+            // encoding/json (encode.go, appendString): U+2028 and U+2029 are escaped for JSONP.
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
             default:
                 if scalar.value < 0x20 {
                     out += String(format: "\\u%04x", scalar.value)
