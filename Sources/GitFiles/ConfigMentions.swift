@@ -10,7 +10,8 @@ import Darwin
 /// GIT_CONFIG_NOSYSTEM), every global file (`$GIT_CONFIG_GLOBAL`, `$XDG_CONFIG_HOME/git/config`,
 /// `~/.config/git/config`, `~/.gitconfig`), `$GIT_CONFIG`, the repository's config and
 /// config.worktree, every `GIT_CONFIG*` variable of the environment (`git -c`'s
-/// GIT_CONFIG_PARAMETERS and GIT_CONFIG_COUNT's KEY_n/VALUE_n), and every file an `[include]` or
+/// GIT_CONFIG_PARAMETERS and GIT_CONFIG_COUNT's KEY_n/VALUE_n; one that names an include counts as a
+/// mention), and every file an `[include]` or
 /// `[includeIf]` section names, whatever its condition. An include it cannot resolve for certain
 /// counts as a mention, so "no" is always true.
 package enum ConfigMentions {
@@ -18,7 +19,9 @@ package enum ConfigMentions {
                                    environment: (String) -> String?, allVariables: [(String, String)]) -> Bool {
         let needle = Array(word.lowercased().utf8)
         for (name, value) in allVariables where name.hasPrefix("GIT_CONFIG") {
-            if contains(value.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, needle) { return true }
+            let lowered = value.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }
+            // An include given there (git -c include.path=FILE) may name anything.
+            if contains(lowered, needle) || contains(lowered, Array("include".utf8)) { return true }
         }
         let home = environment("HOME")
         var files = [environment("GIT_CONFIG_SYSTEM") ?? "/etc/gitconfig", "/etc/gitconfig"]

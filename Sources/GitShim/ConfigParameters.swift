@@ -1,4 +1,10 @@
+import CLibGit2
 import GitFiles
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The configuration git passes in the environment, which libgit2 does not read: `GIT_CONFIG_COUNT`
 /// with `GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`, then `GIT_CONFIG_PARAMETERS` (what `git -c`
@@ -39,7 +45,50 @@ struct ConfigParameters: Equatable {
         if let parameters = environment("GIT_CONFIG_PARAMETERS"), !parameters.isEmpty {
             settings += try Self.parse(parameters)
         }
-        self.settings = settings
+        self.settings = try Self.expandingIncludes(settings, home: environment("HOME"))
+    }
+
+    /// `git -c include.path=FILE` (or the same through GIT_CONFIG_COUNT) reads FILE in place, with
+    /// the command line's precedence (config.c's handle_path_include): `~/` is expanded, a missing
+    /// file is skipped, and a relative path is an error, as in git ("relative config includes must
+    /// come from files"). Conditional includes there are refused rather than ignored.
+    static func expandingIncludes(_ settings: [Setting], home: String?) throws -> [Setting] {
+        var result = [Setting]()
+        for setting in settings {
+            result.append(setting)
+            if setting.key.hasPrefix("includeif."), setting.key.hasSuffix(".path") {
+                throw GitError(.notFound, "the environment (git -c or GIT_CONFIG_COUNT) sets \(setting.key), a conditional include, which pipedreamer does not evaluate there; use include.path, or move the includeIf into a config file")
+            }
+            guard setting.key == "include.path", var path = setting.value, !path.isEmpty else { continue }
+            if path.hasPrefix("~/") {
+                guard let home else { throw GitError(.notFound, "include.path=\(path) from the environment needs HOME, which is not set") }
+                path = home + path.dropFirst()
+            }
+            guard path.hasPrefix("/") else {
+                throw GitError(.notFound, "include.path=\(path) from the environment is relative; relative config includes must come from files (as git says): give an absolute path")
+            }
+            guard access(path, F_OK) == 0 else { continue }
+            result += try entries(ofFile: path)
+        }
+        return result
+    }
+
+    /// Every setting of a config file in order, its own includes resolved by libgit2.
+    private static func entries(ofFile path: String) throws -> [Setting] {
+        LibGit2.ensureInitialised()
+        var config: OpaquePointer?
+        try GitError.check(git_config_open_ondisk(&config, path), "cannot read the git configuration file \(path)")
+        defer { git_config_free(config) }
+        var iterator: OpaquePointer?
+        try GitError.check(git_config_iterator_new(&iterator, config), "cannot read the git configuration file \(path)")
+        defer { git_config_iterator_free(iterator) }
+        var result = [Setting]()
+        var entry: UnsafeMutablePointer<git_config_entry>?
+        while git_config_next(&entry, iterator) == 0, let entry {
+            result.append(Setting(key: String(cString: entry.pointee.name), value: entry.pointee.value.map { String(cString: $0) }))
+        }
+        git_error_clear()
+        return result
     }
 
     /// The last value of `key` (already canonical), `.some(nil)` for a value-less key, nil when not set.

@@ -128,7 +128,8 @@ public final class Repository: @unchecked Sendable {
     /// At most `maxBytes` leading bytes of a blob. Loose objects are streamed and packed ones that
     /// are stored whole are read from the pack, so a large blob is never inflated whole; a packed
     /// delta, which only libgit2 can resolve, is read whole up to `maxWholeReadForPrefix` bytes, and
-    /// above that its prefix is empty (judged by its size alone).
+    /// above that its prefix is empty (and `CodeBundle` refuses such a file under nodes/, since it
+    /// cannot be shown to be text).
     public func blobPrefix(_ oid: Oid, maxBytes: Int) throws -> [UInt8] {
         let streamed: [UInt8]? = try withODB { odb in
             var stream: UnsafeMutablePointer<git_odb_stream>?

@@ -163,6 +163,13 @@ public struct CodeBundle: Sendable {
     }
 
     private static func contentViolation(_ entry: SnapshotEntry, head: [UInt8], size: Int) -> Violation? {
+        // The snapshot could not read the file's first bytes (a packed delta too large to resolve
+        // whole): what is not known to be text is not passed as text.
+        if head.isEmpty && size > 0 {
+            return Violation(.binary, path: entry.path,
+                             message: "\(entry.path): \(size) bytes stored as a delta that pipedreamer does not resolve to check it is text; workflow.yaml and every file under nodes/ must be text",
+                             fix: "move it out of nodes/ (large data does not ship), or remove it (`git rm --cached \(ShellQuoting.quoted(entry.path))`)")
+        }
         if size <= BundleRules.lfsPointerMaxBytes, head.starts(with: BundleRules.lfsPointerPrefix) {
             return lfsViolation(entry.path)
         }

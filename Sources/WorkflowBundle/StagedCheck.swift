@@ -51,7 +51,8 @@ public enum StagedCheck {
               let nodePaths = cache.nodePaths(blob: spec.oid, path: specPath) else { return false }
         let bundle = try CodeBundle.build(from: snapshot, directory: directory,
                                           excluding: WorkflowLocator.nested(in: all, under: directory))
-        let bundled = bundle.bundledPaths
-        return bundle.violations.isEmpty && nodePaths.allSatisfy(bundled.contains)
+        // As bytes, as `checkNodePaths` compares them (String equality is canonical equivalence).
+        let bundled = Set(bundle.bundledPaths.map { Array($0.utf8) })
+        return bundle.violations.isEmpty && nodePaths.allSatisfy { bundled.contains(Array($0.utf8)) }
     }
 }

@@ -103,6 +103,32 @@ import TestSupport
         #expect(ours == git)
     }
 
+    @Test func anIncludeGivenThroughTheEnvironmentIsRead() throws {
+        // git -c include.path=FILE reads FILE with the command line's precedence (config.c).
+        try fixture.git(["config", "pipedreamer.maxCodeBytes", "500k"])
+        let included = fixture.path + "/included.cfg"
+        try write(included, "[pipedreamer]\n\tmaxCodeBytes = 1k\n")
+        let viaParameters = try both("pipedreamer.maxCodeBytes", ["GIT_CONFIG_PARAMETERS": "'include.path'='\(included)'"])
+        #expect(viaParameters.git == "1k")
+        #expect(viaParameters.ours == viaParameters.git)
+        let viaCount = try both("pipedreamer.maxCodeBytes", ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "include.path",
+                                                            "GIT_CONFIG_VALUE_0": included])
+        #expect(viaCount.git == "1k")
+        #expect(viaCount.ours == viaCount.git)
+        // A later setting still wins over the included one, as in git.
+        let later = try both("pipedreamer.maxCodeBytes", ["GIT_CONFIG_PARAMETERS": "'include.path'='\(included)' 'pipedreamer.maxcodebytes'='2k'"])
+        #expect(later.git == "2k")
+        #expect(later.ours == later.git)
+        // git refuses a relative include from the command line; so does pipedreamer, saying why.
+        let relative = try Command.run("/usr/bin/env", ["git", "-c", "include.path=included.cfg", "config", "--get", "pipedreamer.maxcodebytes"],
+                                       in: fixture.path, environment: environment([:]))
+        #expect(relative.status != 0)
+        let repository = try Repository.open(containing: fixture.path)
+        #expect(throws: GitError.self) {
+            try Config(repository: repository, environment: { $0 == "GIT_CONFIG_PARAMETERS" ? "'include.path'='included.cfg'" : nil })
+        }
+    }
+
     @Test func aMalformedGitDashCIsReportedWithoutItsValue() throws {
         let repository = try Repository.open(containing: fixture.path)
         let secret = "'http.extraheader'='Authorization: Bearer s3cr3t"

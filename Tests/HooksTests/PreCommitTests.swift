@@ -3,6 +3,7 @@ import GitShim
 import Hooks
 import Testing
 import TestSupport
+import WorkflowBundle
 
 /// The pre-commit logic over a real index, without git running it.
 @Suite struct PreCommitTests {
@@ -101,5 +102,40 @@ import TestSupport
         #expect(try run(fixture).failures.count == 1)
         #expect(try Data(contentsOf: index) == before)
         #expect(try FileManager.default.attributesOfItem(atPath: index.path)[.modificationDate] as? Date == modified)
+    }
+
+    @Test func aFileUnderNodesThatCannotBeReadInPartIsRefused() throws {
+        // Two versions of a 17 MiB file with a NUL near the start; after `git gc` one is a delta,
+        // which libgit2 resolves only whole, and only up to 16 MiB: it must not pass unread.
+        let fixture = try GitFixture()
+        try fixture.writeWorkflow(at: "wf")
+        let line = Array("0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\n".utf8)
+        var content = [UInt8](repeating: 0, count: 0)
+        content.reserveCapacity(17 << 20 + line.count)
+        while content.count < 17 << 20 { content += line }
+        content[5] = 0
+        try fixture.write("wf/nodes/model.bin", content)
+        try fixture.commitAll("first")
+        try fixture.write("wf/nodes/model.bin", content + Array("more\n".utf8))
+        try fixture.commitAll("second")
+        try fixture.git(["gc", "-q", "--aggressive"])
+        let packs = try FileManager.default.contentsOfDirectory(atPath: fixture.path + "/.git/objects/pack").filter { $0.hasSuffix(".idx") }
+        let verbose = String(decoding: try fixture.git(["verify-pack", "-v"] + packs.map { fixture.path + "/.git/objects/pack/" + $0 }), as: UTF8.self)
+        let versions = [try fixture.gitText(["rev-parse", "HEAD~1:wf/nodes/model.bin"]), try fixture.gitText(["rev-parse", "HEAD:wf/nodes/model.bin"])]
+        let delta = try #require(versions.first { blob in
+            verbose.split(separator: "\n").contains { $0.hasPrefix(blob) && $0.split(separator: " ", omittingEmptySubsequences: true).count >= 7 }
+        }, "git stored one version as a delta")
+        if delta == versions[1] {
+            // HEAD holds the delta version: take the file out of HEAD, so staging it is a change.
+            try fixture.git(["rm", "-q", "--cached", "wf/nodes/model.bin"])
+            try fixture.git(["commit", "-q", "--no-verify", "-m", "without the model"])
+        }
+        try fixture.git(["update-index", "--add", "--cacheinfo", "100644,\(delta),wf/nodes/model.bin"])
+        let report = try run(fixture)
+        #expect(report.checked == ["wf"])
+        #expect(!report.passed)
+        let violation = try #require(report.failures.first?.check.violations.first { $0.path == "wf/nodes/model.bin" })
+        #expect(violation.kind == .binary)
+        #expect(violation.message.contains("stored as a delta"), "\(violation.message)")
     }
 }

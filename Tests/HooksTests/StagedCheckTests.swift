@@ -132,6 +132,12 @@ import WorkflowBundle
             try fixture.remove("wf/nodes/summarize.ts")
             try fixture.write("wf/nodes/summarize.ts.txt", "export const b = 2;\n")
         },
+        Case(name: "a node named in NFC whose file is stored in NFD", fullPasses: false, fastAnswers: false) { fixture in
+            // The pod's file system compares bytes: `café.ts` spelt one way does not open the other.
+            try fixture.write("wf/nodes/cafe\u{301}.ts", "export const c = 1;\n")
+            let yaml = try String(contentsOfFile: fixture.path + "/wf/workflow.yaml", encoding: .utf8)
+            try fixture.write("wf/workflow.yaml", yaml + "  cafe: nodes/caf\u{e9}.ts\n")
+        },
         Case(name: "a workflow.yaml this binary has not read", fullPasses: true, fastAnswers: false) { fixture in
             let yaml = try String(contentsOfFile: fixture.path + "/wf/workflow.yaml", encoding: .utf8)
             try fixture.write("wf/workflow.yaml", yaml.replacingOccurrences(of: "description: test workflow", with: "description: changed"))

@@ -65,7 +65,8 @@ public struct WorkflowCheck: Sendable {
     }
 
     private static func specViolation(_ error: SpecError) -> Violation {
-        Violation(.spec, path: error.file, message: error.description, fix: "edit \(error.file) and fix \(error.field)")
+        Violation(.spec, path: error.file, message: error.description,
+                  fix: error.field.isEmpty ? "edit \(error.file) and fix its YAML" : "edit \(error.file) and fix \(error.field)")
     }
 
     private static func strictViolation(_ warning: SpecError) -> Violation {
