@@ -119,12 +119,14 @@ public final class KubeTestServer: Sendable {
     /// The limit is generous: on a loaded machine the controller can lag.
     public func waitForRollout(namespace: String, name: String, timeoutMilliseconds: Int = 20000) async -> Bool {
         let deadline = Date().addingTimeInterval(Double(timeoutMilliseconds) / 1000)
-        while Date() < deadline {
+        while true {
+            // Looked at once more after the deadline: a waiter starved past it (a busy machine
+            // running many tests) must not report a rollout that did complete as missing.
             if let object = object(.deployments, namespace: namespace, name: name),
                object.value(at: ["status", "observedGeneration"]) == object.value(at: ["metadata", "generation"]) { return true }
+            if Date() >= deadline { return false }
             try? await Task.sleep(nanoseconds: 10_000_000)
         }
-        return false
     }
 
     // MARK: What tests change
