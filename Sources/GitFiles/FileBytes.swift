@@ -121,3 +121,15 @@ package enum Inflate {
         return result
     }
 }
+
+/// The names in a directory (without `.` and `..`), in no particular order; empty when it cannot be read.
+package func directoryNames(_ directory: String) -> [String] {
+    guard let handle = opendir(directory) else { return [] }
+    defer { closedir(handle) }
+    var result = [String]()
+    while let entry = readdir(handle) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if name != "." && name != ".." { result.append(name) }
+    }
+    return result
+}

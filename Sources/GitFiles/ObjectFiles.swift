@@ -28,8 +28,7 @@ package final class ObjectFiles {
     /// them ends at the same limit as a chain of offset deltas.
     func read(_ oid: [UInt8], depth: Int) throws -> (kind: Kind, data: [UInt8])? {
         let hex = Oid(rawBytes: oid[...]).hex
-        let loose = "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))"
-        if let bytes = FileBytes.contents(of: loose) { return try Self.parseLoose(Inflate.all(bytes[...]), hex: hex) }
+        if let bytes = FileBytes.contents(of: loosePath(hex)) { return try Self.parseLoose(Inflate.all(bytes[...]), hex: hex) }
         for pack in try allPacks() {
             if let offset = pack.offset(of: oid) { return try pack.object(at: offset, in: self, depth: depth) }
         }
@@ -44,7 +43,7 @@ package final class ObjectFiles {
 
     func header(_ oid: [UInt8], depth: Int) throws -> (kind: Kind, size: Int)? {
         let hex = Oid(rawBytes: oid[...]).hex
-        if let bytes = FileBytes.contents(of: "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))") {
+        if let bytes = FileBytes.contents(of: loosePath(hex)) {
             let head = try Inflate.prefix(64, of: bytes[...])
             guard let space = head.firstIndex(of: 0x20), let nul = head.firstIndex(of: 0), space < nul,
                   let size = Int(String(decoding: head[(space + 1)..<nul], as: UTF8.self)) else {
@@ -62,7 +61,7 @@ package final class ObjectFiles {
     /// packed object; a delta is applied whole, up to `maxDeltaBytes` of result. Nil when absent.
     package func blobPrefix(_ oid: [UInt8], maxBytes: Int, maxDeltaBytes: Int = 8 << 20) throws -> [UInt8]? {
         let hex = Oid(rawBytes: oid[...]).hex
-        if let bytes = FileBytes.contents(of: "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))") {
+        if let bytes = FileBytes.contents(of: loosePath(hex)) {
             let head = try Inflate.prefix(64 + maxBytes, of: bytes[...])
             guard let nul = head.firstIndex(of: 0), head.starts(with: Array("blob ".utf8)) else {
                 throw GitError(.notFound, "object \(hex) is not a blob")
@@ -89,17 +88,17 @@ package final class ObjectFiles {
         return nil
     }
 
+    /// Where git keeps the object `hex` loose: `objects/<first two digits>/<the rest>`.
+    private func loosePath(_ hex: String) -> String {
+        "\(directory)/\(hex.prefix(2))/\(hex.dropFirst(2))"
+    }
+
     private func allPacks() throws -> [Pack] {
         if let packs { return packs }
         var found = [Pack]()
-        if let handle = opendir(directory + "/pack") {
-            defer { closedir(handle) }
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                guard name.hasSuffix(".idx") else { continue }
-                let base = "\(directory)/pack/\(name.dropLast(4))"
-                if let pack = Pack(index: base + ".idx", pack: base + ".pack") { found.append(pack) }
-            }
+        for name in directoryNames(directory + "/pack") where name.hasSuffix(".idx") {
+            let base = "\(directory)/pack/\(name.dropLast(4))"
+            if let pack = Pack(index: base + ".idx", pack: base + ".pack") { found.append(pack) }
         }
         packs = found
         return found

@@ -72,10 +72,16 @@ public final class StagedChange {
     /// (as GitShim configures it): the full check can then open the repository.
     package private(set) var hasOnlyReadableExtensions = false
 
-    /// Whether every key of the config's `[extensions]` sections is one of GitShim's (see its
-    /// LibGit2.swift); anything not certain (another spelling of the section) counts as unreadable.
+    /// The repository extensions GitShim has libgit2 1.5 open besides those it knows itself
+    /// (`noop`, `objectformat`): they change nothing for a reader that never fetches, packs or
+    /// prunes. `worktreeConfig` (Config reads config.worktree itself), `partialClone` (objects that
+    /// are not here fail to read, with a message) and `preciousObjects`.
+    package static let extensionsGitShimEnables = ["worktreeconfig", "partialclone", "preciousobjects"]
+
+    /// Whether every key of the config's `[extensions]` sections is `noop` or one GitShim enables;
+    /// anything not certain (another spelling of the section) counts as unreadable.
     static func extensionsAreReadable(_ config: [UInt8]) -> Bool {
-        let readable: Set<String> = ["noop", "worktreeconfig", "partialclone", "preciousobjects"]
+        let readable = Set(["noop"] + extensionsGitShimEnables)
         var inExtensions = false
         for raw in String(decoding: config, as: UTF8.self).lowercased().split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
             let line = raw.drop { $0 == " " || $0 == "\t" }

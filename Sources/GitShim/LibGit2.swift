@@ -10,12 +10,9 @@ import Darwin
 enum LibGit2 {
     private static let initialised: Bool = {
         git_libgit2_init()
-        // Repository extensions git writes that change nothing for a reader that never fetches,
-        // packs or prunes: `worktreeConfig` (Config reads config.worktree itself), `partialClone`
-        // (objects that are not here fail to read, with a message) and `preciousObjects`.
-        // libgit2 1.5 refuses to open a repository with any extension it does not know.
-        let extensions = ["worktreeconfig", "partialclone", "preciousobjects"]
-        let copies = extensions.map { strdup($0) }
+        // libgit2 1.5 refuses to open a repository with any extension it does not know; these
+        // (the list the hooks' fast path also goes by) change nothing for this tool.
+        let copies = StagedChange.extensionsGitShimEnables.map { strdup($0) }
         var pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
         _ = pipedreamer_git_set_extensions(&pointers, pointers.count)
         copies.forEach { free($0) }  // libgit2 keeps copies of its own

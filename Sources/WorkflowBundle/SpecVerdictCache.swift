@@ -106,7 +106,7 @@ public struct SpecVerdictCache: Sendable {
         let parent = String(directory[..<slash])
         let own = String(directory[directory.index(after: slash)...])
         let now = time(nil)
-        for name in Self.names(in: parent) where name != own {
+        for name in directoryNames(parent) where name != own {
             let sibling = parent + "/" + name
             var status = stat()
             guard stat(sibling, &status) == 0 else { continue }
@@ -116,20 +116,9 @@ public struct SpecVerdictCache: Sendable {
             let modified = Int(status.st_mtimespec.tv_sec)
             #endif
             guard Int(now) - modified > Self.staleAfter else { continue }
-            for file in Self.names(in: sibling) { unlink(sibling + "/" + file) }
+            for file in directoryNames(sibling) { unlink(sibling + "/" + file) }
             rmdir(sibling)
         }
-    }
-
-    private static func names(in directory: String) -> [String] {
-        guard let handle = opendir(directory) else { return [] }
-        defer { closedir(handle) }
-        var result = [String]()
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { result.append(name) }
-        }
-        return result
     }
 }
 
