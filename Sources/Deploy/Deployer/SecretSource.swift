@@ -11,52 +11,22 @@ public struct SecretSource: Sendable {
     public let data: [String: [UInt8]]
 
     /// Reads the secrets of the workflow at `workflowDirectory` (repository-relative) in the working
-    /// tree `workingDirectory`; nil when there are none (or there is no working tree).
+    /// tree `workingDirectory`; nil when there are none (or there is no working tree). Only regular
+    /// files the user owns, reached without a symbolic link, are read (`SecretFiles`).
     public static func load(workingDirectory: String?, workflowDirectory: String) throws -> SecretSource? {
         guard let workingDirectory else { return nil }
-        let base = workflowDirectory.isEmpty ? workingDirectory : "\(workingDirectory)/\(workflowDirectory)"
         let prefix = workflowDirectory.isEmpty ? "" : workflowDirectory + "/"
-        let directory = "\(base)/.secrets"
-        let file = "\(base)/.secrets.yaml"
-        var isDirectory: ObjCBool = false
-        let hasDirectory = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue
-        let hasFile = FileManager.default.fileExists(atPath: file)
-        switch (hasDirectory, hasFile) {
-        case (false, false):
+        switch try SecretFiles.find(top: workingDirectory, workflowDirectory: workflowDirectory, prefix: prefix) {
+        case .none:
             return nil
-        case (true, true):
-            throw DeployError("both \(prefix).secrets/ and \(prefix).secrets.yaml exist; keep one of them")
-        case (true, false):
-            return SecretSource(origin: "\(prefix).secrets/", data: try readDirectory(directory, shown: "\(prefix).secrets/"))
-        case (false, true):
-            return SecretSource(origin: "\(prefix).secrets.yaml", data: try readYAML(file, shown: "\(prefix).secrets.yaml"))
+        case .file(let contents):
+            return SecretSource(origin: "\(prefix).secrets.yaml", data: try readYAML(contents, shown: "\(prefix).secrets.yaml"))
+        case .directory(let files):
+            return SecretSource(origin: "\(prefix).secrets/", data: Dictionary(uniqueKeysWithValues: files.map { ($0.name, $0.bytes) }))
         }
     }
 
-    static func readDirectory(_ path: String, shown: String) throws -> [String: [UInt8]] {
-        var data = [String: [UInt8]]()
-        let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-        for name in names {
-            var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: "\(path)/\(name)", isDirectory: &isDirectory)
-            if isDirectory.boolValue {
-                throw DeployError("\(shown)\(name) is a directory; \(shown) holds one file per secret key")
-            }
-            guard ConfigMapKey.isValidKey(name) else {
-                throw DeployError("\(shown)\(name): not a valid Secret key; use letters, digits, '-', '_' and '.'")
-            }
-            guard let contents = FileManager.default.contents(atPath: "\(path)/\(name)") else {
-                throw DeployError("\(shown)\(name): cannot be read")
-            }
-            data[name] = Array(contents)
-        }
-        return data
-    }
-
-    static func readYAML(_ path: String, shown: String) throws -> [String: [UInt8]] {
-        guard let contents = FileManager.default.contents(atPath: path) else {
-            throw DeployError("\(shown): cannot be read")
-        }
+    static func readYAML(_ contents: [UInt8], shown: String) throws -> [String: [UInt8]] {
         let node: Yams.Node?
         do {
             node = try Yams.compose(yaml: String(decoding: contents, as: UTF8.self))
