@@ -87,7 +87,9 @@ package final class ObjectFilesIndexSnapshot: Snapshot, @unchecked Sendable {
     }
 
     package func directories(containing name: String) throws -> [String] {
-        file.directories(containing: name)
+        let found = file.directories(containing: name)
+        try TreeNames.requireCleanWorkflowDirectories(found, in: label)
+        return found
     }
 
     package func contents(of entry: SnapshotEntry) throws -> [UInt8] {

@@ -66,9 +66,27 @@ public protocol Snapshot: Sendable {
     /// At most `maxBytes` leading bytes of an entry's content, read without loading the rest; empty
     /// for a packed delta over `Repository.maxWholeReadForPrefix`, which cannot be read in part.
     func prefix(of entry: SnapshotEntry, maxBytes: Int) throws -> [UInt8]
+
+    /// The tree entries git fsck would refuse (`TreeNames`) on the way to `directory` and in every
+    /// tree at or below it; `entries` is what `entries(under: directory)` returned. Nothing outside
+    /// that path and directory is judged, so a broken tree elsewhere concerns no workflow.
+    func treeFaults(under directory: String, entries: [SnapshotEntry]) throws -> [TreeFault]
 }
 
 extension Snapshot {
+    /// For a snapshot of flat paths (an index): the faults a tree written from them would hold,
+    /// and a file standing where a directory on the way to `directory` is.
+    public func treeFaults(under directory: String, entries: [SnapshotEntry]) throws -> [TreeFault] {
+        var faults = TreeNames.faults(inPaths: entries.map { Array($0.path.utf8) })
+        if let fault = TreeNames.fault(inComponentsOf: directory) { faults.append(fault) }
+        var ancestor = ""
+        for component in directory.split(separator: "/", omittingEmptySubsequences: false) where !directory.isEmpty {
+            ancestor = joinPath(ancestor, String(component))
+            if try entry(at: ancestor) != nil { faults.append(TreeFault(path: Array(ancestor.utf8), rule: .duplicateEntries)) }
+        }
+        return faults
+    }
+
     /// The content of the file at `path` as text, or nil when there is no such file.
     public func text(at path: String) throws -> String? {
         guard let entry = try entry(at: path), entry.kind == .file || entry.kind == .executable else { return nil }

@@ -248,6 +248,8 @@ extension StagedChange {
     public func certainlyLeavesUnchanged(directoriesHolding name: String) -> Bool {
         let directories = directories(containing: name)
         if directories.isEmpty { return true }
+        // The full check refuses a workflow whose path git fsck would refuse, changed or not.
+        guard (try? TreeNames.requireCleanWorkflowDirectories(directories, in: "the index")) != nil else { return false }
         return directories.allSatisfy(certainlyUnchanged)
     }
 

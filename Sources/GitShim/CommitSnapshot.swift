@@ -40,11 +40,46 @@ public final class CommitSnapshot: Snapshot, @unchecked Sendable {
 
     /// Directories at or below `directory` that directly contain a file called `name`, sorted;
     /// only that subtree is read.
+    /// Throws, naming git fsck's rule, when such a directory is reached through a tree entry fsck
+    /// refuses (`..`, `a/b`, `.git`, duplicates): it is never handed on as a workflow.
     public func directories(containing name: String, under directory: String) throws -> [String] {
         guard let tree = try treeID(at: directory) else { return [] }
         var result = [String]()
-        try findDirectories(Tree(repository: repository, oid: tree), prefix: directory, name: Array(name.utf8), into: &result)
-        return result.sorted()
+        try findDirectories(Tree(repository: repository, oid: tree), prefix: directory, name: Array(name.utf8),
+                            fault: nil, into: &result)
+        result.sort()
+        try TreeNames.requireCleanWorkflowDirectories(result, in: label)
+        return result
+    }
+
+    public func treeFaults(under directory: String, entries: [SnapshotEntry]) throws -> [TreeFault] {
+        var faults = [TreeFault]()
+        // The way there: each component's name, and whether its parent tree holds that name twice.
+        var tree = root
+        var path = [UInt8]()
+        for component in directory.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            where !directory.isEmpty {
+            let name = Array(component)
+            let siblings = tree.entries
+            path = path.isEmpty ? name : path + [UInt8(ascii: "/")] + name
+            if let rule = TreeNames.rule(forName: name) { faults.append(TreeFault(path: path, rule: rule)) }
+            let matches = siblings.filter { $0.name == name }
+            if matches.count > 1 { faults.append(TreeFault(path: path, rule: .duplicateEntries)) }
+            guard let next = matches.first(where: \.isTree) else { return faults }
+            tree = try Tree(repository: repository, oid: next.oid)
+        }
+        if let id = try treeID(at: directory), id != tree.oid { tree = try Tree(repository: repository, oid: id) }
+        try collectFaults(tree, at: Array(directory.utf8), into: &faults)
+        return faults
+    }
+
+    private func collectFaults(_ tree: Tree, at path: [UInt8], into faults: inout [TreeFault]) throws {
+        let children = tree.entries
+        faults += TreeNames.faults(inTree: children.map(\.name), at: path)
+        for child in children where child.isTree {
+            let childPath = path.isEmpty ? child.name : path + [UInt8(ascii: "/")] + child.name
+            try collectFaults(Tree(repository: repository, oid: child.oid), at: childPath, into: &faults)
+        }
     }
 
     /// The id of the tree at `directory` ("" for the root), or nil when there is no such directory.
@@ -92,13 +127,19 @@ public final class CommitSnapshot: Snapshot, @unchecked Sendable {
         }
     }
 
-    private func findDirectories(_ tree: Tree, prefix: String, name: [UInt8], into result: inout [String]) throws {
+    /// `fault` is the first refused name on the way to `tree`: a workflow found below it is refused,
+    /// since its path as a String (`a/b` for a tree named `a/b`) would no longer show the fault.
+    private func findDirectories(_ tree: Tree, prefix: String, name: [UInt8], fault: TreeFault?,
+                                 into result: inout [String]) throws {
         for child in tree.entries {
             if child.isTree {
                 let (childName, _) = decodePath(child.name)
+                let childPath = joinPath(prefix, childName)
+                let childFault = fault ?? TreeNames.rule(forName: child.name).map { TreeFault(path: Array(childPath.utf8), rule: $0) }
                 try findDirectories(Tree(repository: repository, oid: child.oid),
-                                    prefix: joinPath(prefix, childName), name: name, into: &result)
+                                    prefix: childPath, name: name, fault: childFault, into: &result)
             } else if child.name == name, EntryKind(mode: child.mode) != .submodule {
+                if let fault { throw TreeNames.refusal(fault, directory: prefix, in: label) }
                 result.append(prefix)
             }
         }

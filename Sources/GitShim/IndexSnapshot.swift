@@ -87,8 +87,11 @@ public final class IndexSnapshot: Snapshot, @unchecked Sendable {
         try file?.unsizedEntry(at: path).map(withSize)
     }
 
+    /// Throws when such a directory has a component git fsck refuses (`..`, `.git`, an empty name).
     public func directories(containing name: String) throws -> [String] {
-        file?.directories(containing: name) ?? []
+        let found = file?.directories(containing: name) ?? []
+        try TreeNames.requireCleanWorkflowDirectories(found, in: label)
+        return found
     }
 
     public func contents(of entry: SnapshotEntry) throws -> [UInt8] {

@@ -32,6 +32,7 @@ final class Blob {
 final class Tree {
     let repository: Repository
     let pointer: OpaquePointer
+    let oid: Oid
 
     init(repository: Repository, oid: Oid) throws {
         var raw = oid.raw
@@ -39,6 +40,7 @@ final class Tree {
         try GitError.check(git_tree_lookup(&tree, repository.pointer, &raw), "cannot read tree \(oid.short)")
         self.repository = repository
         self.pointer = tree!
+        self.oid = oid
     }
 
     deinit { git_tree_free(pointer) }
@@ -65,7 +67,9 @@ final class Tree {
         return result
     }
 
-    /// The entry at a '/'-separated path below this tree, or nil when there is none.
+    /// The entry at a '/'-separated path below this tree, or nil when there is none. libgit2 finds a
+    /// name by binary search, so of duplicate entries (a tree git fsck refuses) it returns any one:
+    /// `TreeNames` refuses such trees before their content is used.
     func entry(atPath path: String) throws -> Entry? {
         var raw: OpaquePointer?
         let rc = git_tree_entry_bypath(&raw, pointer, path)

@@ -43,7 +43,9 @@ public struct CodeBundle: Sendable {
         }
         let attributes = try GitAttributes.load(from: snapshot, for: entries.map(\.path))
 
-        var violations = [Violation]()
+        // What git fsck refuses on the way here and in here (a nested workflow's own trees are its
+        // own): a duplicate workflow.yaml would let the check read one blob and the ConfigMap ship another.
+        var violations = try treeViolations(snapshot.treeFaults(under: directory, entries: entries), nested: nestedPrefixes)
         var bundled = [SnapshotEntry]()
         var contentChecked = [SnapshotEntry]()
         var unshipped = [String]()
@@ -102,8 +104,8 @@ public struct CodeBundle: Sendable {
             if overLimit { continue }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 violations.append(Violation(.invalidUTF8, path: entry.path,
-                                            message: "\(entry.path): not valid UTF-8 (invalid byte at offset \(firstInvalidUTF8Offset(bytes)))",
-                                            fix: "re-save \(entry.path) as UTF-8; only UTF-8 text files ship in the code ConfigMap"))
+                                            message: "\(PathQuoting.quoted(entry.path)): not valid UTF-8 (invalid byte at offset \(firstInvalidUTF8Offset(bytes)))",
+                                            fix: "re-save \(PathQuoting.quoted(entry.path)) as UTF-8; only UTF-8 text files ship in the code ConfigMap"))
                 continue
             }
             let relative = String(entry.path.dropFirst(prefix.count))
@@ -111,14 +113,14 @@ public struct CodeBundle: Sendable {
                 files.append(BundledFile(path: relative, key: try ConfigMapKey.encode(relative), content: text))
             } catch {
                 violations.append(Violation(.invalidPath, path: entry.path,
-                                            message: "\(entry.path): path is too long to become a ConfigMap key (\(keyFailureDetail(error)))",
-                                            fix: "shorten the path of \(entry.path)"))
+                                            message: "\(PathQuoting.quoted(entry.path)): path is too long to become a ConfigMap key (\(keyFailureDetail(error)))",
+                                            fix: "shorten the path of \(PathQuoting.quoted(entry.path))"))
             }
         }
         if !allPaths.contains(BundleRules.specFileName) {
             violations.append(Violation(.spec, path: joinPath(directory, BundleRules.specFileName),
-                                        message: "\(joinPath(directory, BundleRules.specFileName)): missing",
-                                        fix: "add a workflow.yaml to \(directory.isEmpty ? "the repository root" : directory)"))
+                                        message: "\(PathQuoting.quoted(joinPath(directory, BundleRules.specFileName))): missing",
+                                        fix: "add a workflow.yaml to \(directory.isEmpty ? "the repository root" : PathQuoting.quoted(directory))"))
         }
         let storedSize = overLimit ? nil : StoredSize.estimate(files)
         if let storedSize, !storedSize.fits {
@@ -130,6 +132,13 @@ public struct CodeBundle: Sendable {
                           violations: sortedViolations(violations))
     }
 
+    private static func treeViolations(_ faults: [TreeFault], nested: [String]) -> [Violation] {
+        var seen = Set<TreeFault>()
+        return faults.filter { fault in
+            !nested.contains { fault.pathText.hasPrefix($0) } && seen.insert(fault).inserted
+        }.map { Violation(.brokenTree, path: $0.pathText, message: $0.message, fix: $0.fix) }
+    }
+
     /// Paths relative to the workflow directory of every bundled file.
     public var bundledPaths: Set<String> { Set(files.map(\.path)) }
 
@@ -137,21 +146,21 @@ public struct CodeBundle: Sendable {
         let path = entry.path
         if BundleRules.isSecretFile(relative) {
             return Violation(.secret, path: path,
-                             message: "\(path): secrets must never be committed (.secrets.yaml, .secrets/ and .env* stay out of git)",
+                             message: "\(PathQuoting.quoted(path)): secrets must never be committed (.secrets.yaml, .secrets/ and .env* stay out of git)",
                              fix: "run `git rm --cached \(ShellQuoting.quoted(path))` and add it to .gitignore; deploy reads secrets from the working copy")
         }
         // Secrets are refused anywhere; the other rules guard only what ships.
         guard BundleRules.mustBeText(relative) else { return nil }
         if !entry.pathIsUTF8 {
-            return Violation(.invalidPath, path: path, message: "\(path): file name is not valid UTF-8",
+            return Violation(.invalidPath, path: path, message: "\(PathQuoting.quoted(path)): file name is not valid UTF-8",
                              fix: "rename it with `git mv` to a UTF-8 name")
         }
         switch entry.kind {
         case .symlink:
-            return Violation(.symlink, path: path, message: "\(path): symbolic links cannot ship; workflow.yaml and files under nodes/ must be regular files",
+            return Violation(.symlink, path: path, message: "\(PathQuoting.quoted(path)): symbolic links cannot ship; workflow.yaml and files under nodes/ must be regular files",
                              fix: "replace the link with the file it points to, or move it out of nodes/")
         case .submodule:
-            return Violation(.submodule, path: path, message: "\(path): submodules cannot ship; files under nodes/ must be regular files",
+            return Violation(.submodule, path: path, message: "\(PathQuoting.quoted(path)): submodules cannot ship; files under nodes/ must be regular files",
                              fix: "remove the submodule (`git rm \(ShellQuoting.quoted(path))`) or move it out of nodes/")
         case .file, .executable:
             return nil
@@ -167,7 +176,7 @@ public struct CodeBundle: Sendable {
         // whole): what is not known to be text is not passed as text.
         if head.isEmpty && size > 0 {
             return Violation(.binary, path: entry.path,
-                             message: "\(entry.path): \(size) bytes stored as a delta that pipedreamer does not resolve to check it is text; workflow.yaml and every file under nodes/ must be text",
+                             message: "\(PathQuoting.quoted(entry.path)): \(size) bytes stored as a delta that pipedreamer does not resolve to check it is text; workflow.yaml and every file under nodes/ must be text",
                              fix: "move it out of nodes/ (large data does not ship), or remove it (`git rm --cached \(ShellQuoting.quoted(entry.path))`)")
         }
         if size <= BundleRules.lfsPointerMaxBytes, head.starts(with: BundleRules.lfsPointerPrefix) {
@@ -180,19 +189,19 @@ public struct CodeBundle: Sendable {
     }
 
     private static func binaryViolation(_ path: String, because reason: String) -> Violation {
-        Violation(.binary, path: path, message: "\(path): binary file (\(reason)); workflow.yaml and every file under nodes/ must be text",
+        Violation(.binary, path: path, message: "\(PathQuoting.quoted(path)): binary file (\(reason)); workflow.yaml and every file under nodes/ must be text",
                   fix: "remove it (`git rm --cached \(ShellQuoting.quoted(path))`) or move it out of nodes/ (diagrams and docs beside workflow.yaml are fine)")
     }
 
     private static func lfsViolation(_ path: String) -> Violation {
-        Violation(.lfsPointer, path: path, message: "\(path): git-lfs pointer; the cluster would receive the pointer, not the file",
+        Violation(.lfsPointer, path: path, message: "\(PathQuoting.quoted(path)): git-lfs pointer; the cluster would receive the pointer, not the file",
                   fix: "store the file in git itself (`git lfs untrack` it) or move it out of the workflow directory")
     }
 
     private static func sizeViolation(total: Int, limit: Int, largest: [FileSize]) -> Violation {
         var message = "workflow code exceeds ConfigMap size limit (\(BundleRules.describeLimit(limit))): total size is \(total) bytes"
         message += "\n  limit: \(limit) bytes, over by \(total - limit) bytes; largest files:"
-        for file in largest { message += "\n    \(file.bytes) bytes  \(file.path)" }
+        for file in largest { message += "\n    \(file.bytes) bytes  \(PathQuoting.quoted(file.path))" }
         return Violation(.tooLarge, path: nil, message: message,
                          fix: "shrink or split the largest node files, or move data out of nodes/ (only workflow.yaml and nodes/ ship)")
     }

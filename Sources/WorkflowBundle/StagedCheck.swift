@@ -33,6 +33,8 @@ public enum StagedCheck {
         do {
             // WorkflowLocator.discover's answer, found once for both questions.
             let all = change.directories(containing: BundleRules.specFileName)
+            // Discovery in the full check refuses these, changed or not.
+            try TreeNames.requireCleanWorkflowDirectories(all, in: snapshot.label)
             for directory in all where !change.certainlyUnchanged(directory: directory) {
                 guard try passes(directory, in: snapshot, all: all, cache: cache) else { return false }
             }

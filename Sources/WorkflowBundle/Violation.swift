@@ -11,6 +11,8 @@ public struct Violation: Sendable, Equatable, CustomStringConvertible {
         case secret
         case invalidUTF8 = "invalid-utf8"
         case invalidPath = "invalid-path"
+        /// A tree entry git fsck refuses (`TreeFault`): `..`, `.git`, an empty name, a `/`, a duplicate.
+        case brokenTree = "broken-tree"
         case spec
     }
 

@@ -77,7 +77,7 @@ struct CheckCommand: ParsableCommand, JSONOutputCommand {
                 }
                 defer { for note in check.notes { print("  note: \(note)") } }
                 if check.isValid {
-                    print("workflow \(WorkflowLocator.display(directory)): ok, \(ViolationReport.sizeLine(for: check.bundle))")
+                    print("workflow \(WorkflowLocator.shown(directory)): ok, \(ViolationReport.sizeLine(for: check.bundle))")
                 } else {
                     print(ViolationReport.text(for: check, at: snapshot.label))
                     print("  size: \(ViolationReport.sizeLine(for: check.bundle))")

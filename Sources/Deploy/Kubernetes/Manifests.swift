@@ -46,9 +46,17 @@ public enum Manifests {
         [nameLabel: name, componentLabel: "engine"]
     }
 
+    /// The one list the ConfigMap's data and the Deployment's `items` are both built from, so they
+    /// cannot disagree: a key that came twice (the same path: `ConfigMapKey` is injective) keeps its
+    /// first file. The bundle refuses duplicate tree entries; this holds whatever reaches it.
+    static func codeFiles(_ input: ManifestInput) -> [BundledFile] {
+        var keys = Set<String>()
+        return input.files.filter { keys.insert($0.key).inserted }
+    }
+
     static func codeConfigMap(_ input: ManifestInput) -> ConfigMap {
         var data: [String: String] = [:]
-        for file in input.files { data[file.key] = file.content }
+        for file in codeFiles(input) { data[file.key] = file.content }
         // Annotated with the code commit only (per-commit ones also with the deployed commit): a
         // commit that changes nothing in the directory leaves it as it is.
         return PerCommitCode.configMap(input, data: data)
@@ -81,7 +89,7 @@ public enum Manifests {
         let volumes = [
             Volume(name: "code", configMap: ConfigMapVolumeSource(
                 name: PerCommitCode.codeConfigMapName(input),
-                items: input.files.map { KeyToPath(key: $0.key, path: $0.path) }
+                items: codeFiles(input).map { KeyToPath(key: $0.key, path: $0.path) }
             )),
             Volume(name: "secrets", secret: SecretVolumeSource(secretName: secretName(input.name), optional: true)),
             Volume(name: "tmp", emptyDir: EmptyDirVolumeSource()),

@@ -4,7 +4,7 @@ public enum ViolationReport {
     public static func text(for check: WorkflowCheck, at label: String,
                             notes: (Violation) -> [String] = { _ in [] }) -> String {
         let count = check.violations.count
-        var lines = ["workflow \(WorkflowLocator.display(check.directory)) at \(label): \(count) problem\(count == 1 ? "" : "s")"]
+        var lines = ["workflow \(WorkflowLocator.shown(check.directory)) at \(label): \(count) problem\(count == 1 ? "" : "s")"]
         for violation in check.violations {
             lines.append("  ✗ " + violation.message.split(separator: "\n", omittingEmptySubsequences: false)
                 .joined(separator: "\n    "))

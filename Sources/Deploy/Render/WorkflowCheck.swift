@@ -39,8 +39,8 @@ public struct WorkflowCheck: Sendable {
         let specPath = joinPath(directory, BundleRules.specFileName)
         if let entry = try snapshot.entry(at: specPath), bundle.allPaths.contains(BundleRules.specFileName),
            !bundle.violations.contains(where: { $0.path == specPath }) {
-            let bytes = try snapshot.contents(of: entry)
-            if let text = String(validating: bytes, as: UTF8.self) {
+            if entry.size > limit { violations.append(tooLargeViolation(specPath, size: entry.size, limit: limit)) }
+            if let text = try specText(entry, bundle: bundle, snapshot: snapshot, limit: limit) {
                 let reading = WorkflowSpec.read(text, file: specPath)
                 violations += reading.errors.map(specViolation)
                 if strict {
@@ -62,6 +62,20 @@ public struct WorkflowCheck: Sendable {
         }
         return WorkflowCheck(directory: directory, bundle: bundle, spec: spec, violations: violations, warnings: warnings,
                              cleanSpec: cleanSpec)
+    }
+
+    /// workflow.yaml's text, judged by its object header first: it is part of the code's budget, so
+    /// one over the limit is never loaded (the bundle then holds no content either).
+    private static func specText(_ entry: SnapshotEntry, bundle: CodeBundle, snapshot: Snapshot, limit: Int) throws -> String? {
+        if let file = bundle.files.first(where: { $0.path == BundleRules.specFileName }) { return file.content }
+        guard entry.size <= limit else { return nil }
+        return String(validating: try snapshot.contents(of: entry), as: UTF8.self)
+    }
+
+    private static func tooLargeViolation(_ path: String, size: Int, limit: Int) -> Violation {
+        Violation(.spec, path: path,
+                  message: "\(path): \(size) bytes, over the code size limit (\(limit) bytes) on its own; not read or checked",
+                  fix: "shrink \(path): move data the engine does not read out of it (the limit is git config pipedreamer.maxCodeBytes)")
     }
 
     private static func specViolation(_ error: SpecError) -> Violation {

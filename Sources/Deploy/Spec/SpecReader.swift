@@ -22,6 +22,11 @@ struct SpecReader {
 
     /// The spec, or nil when the text is not even a mapping; check `errors` either way.
     mutating func read(_ text: String) -> WorkflowSpec? {
+        if let excess = YAMLNodeBudget.firstExcess(in: text) {
+            fail(excess.field, line: excess.line, "more than \(YAMLNodeBudget.maxNodes) YAML nodes in the file (keys and "
+                + "values, an alias counting as a copy of what it stands for); write fewer values, or move data out of workflow.yaml")
+            return nil
+        }
         let root: Yams.Node?
         do {
             root = try Yams.compose(yaml: text)
