@@ -31,6 +31,9 @@ public enum HookInstaller {
         if repository.isBare && !server {
             throw HookError("\(repository.gitDirectory) is a bare repository: pre-commit and pre-push never run there; use --server to install post-receive")
         }
+        if let binary, !binary.isEmpty, !binary.hasPrefix("/") {
+            throw HookError(relativeBinaryMessage(binary))
+        }
         let directory = try hooksDirectory(of: repository)
         let hooks = server ? HookName.server : HookName.client
         let files = FileManager.default
@@ -99,6 +102,12 @@ public enum HookInstaller {
         }
         if lines.isEmpty { lines.append("no pipedreamer hooks here") }
         return Report(directory: directory, lines: lines)
+    }
+
+    /// Why a relative `--binary` is refused: git runs hooks at the top of the working tree, so it
+    /// would name a file a commit can hold.
+    public static func relativeBinaryMessage(_ binary: String) -> String {
+        "--binary '\(binary)' is a relative path; git runs hooks from the top of the working tree, where it would run a file the repository holds: pass an absolute path (or an empty value to use PATH)"
     }
 
     /// Where `pre-commit install` (the pre-commit framework) moves a hook it replaces.

@@ -41,20 +41,23 @@ public enum HookShim {
     /// A hook that was in place before pipedreamer's is kept under this suffix and run first.
     public static let chainedSuffix = ".pipedreamer-chained"
 
-    /// The script for `hook`; `binary` is recorded as the path to try after `$PIPEDREAMER_BIN`.
+    /// The script for `hook`; `binary` (an absolute path) is recorded as the path to try after
+    /// `$PIPEDREAMER_BIN`. The script skips any path that is not absolute, PATH's empty and
+    /// relative entries included.
     public static func script(for hook: HookName, binary: String?) -> String {
-        let binary = binary.flatMap { $0.isEmpty ? nil : $0 }
+        let binary = binary.flatMap { $0.hasPrefix("/") ? $0 : nil }
         let tried = binary == nil ? "" : "$recorded, "
         let missing = hook.blocks
-            ? "echo \"pipedreamer: cannot run the \(hook.rawValue) check: the pipedreamer binary was not found (tried \\$PIPEDREAMER_BIN, \(tried)and PATH). Install it (./install.sh) or set PIPEDREAMER_BIN=/path/to/pipedreamer; \(hook.skippedBy) --no-verify skips the check.\" >&2\n    exit 1"
-            : "echo \"pipedreamer: nothing deployed: the pipedreamer binary was not found on this server (tried \\$PIPEDREAMER_BIN, \(tried)and PATH).\"\n    exit 0"
+            ? "echo \"pipedreamer: cannot run the \(hook.rawValue) check: the pipedreamer binary was not found (tried \\$PIPEDREAMER_BIN, \(tried)and the absolute directories on PATH). Install it (./install.sh) or set PIPEDREAMER_BIN=/absolute/path/to/pipedreamer; \(hook.skippedBy) --no-verify skips the check.\" >&2\n    exit 1"
+            : "echo \"pipedreamer: nothing deployed: the pipedreamer binary was not found on this server (tried \\$PIPEDREAMER_BIN, \(tried)and the absolute directories on PATH).\"\n    exit 0"
         let passInput = !hook.readsInput
             ? "    \"$chained\" \"$@\" || exit $?"
             : """
                   input=$(cat)
-                  status=0
-                  printf '%s\\n' "$input" | "$chained" "$@" || status=$?
-                  \(hook.blocks ? "[ \"$status\" -eq 0 ] || exit \"$status\"\n    " : "")printf '%s\\n' "$input" | "$bin" hook \(hook.rawValue) "$@"
+                  \(hook.blocks
+                      ? "status=0\n    printf '%s\\n' \"$input\" | \"$chained\" \"$@\" || status=$?\n    [ \"$status\" -eq 0 ] || exit \"$status\""
+                      : "# Its failure cannot stop what git already received; pipedreamer's deploy still runs.\n    printf '%s\\n' \"$input\" | \"$chained\" \"$@\" || :")
+                  printf '%s\\n' "$input" | "$bin" hook \(hook.rawValue) "$@"
                   exit $?
               """
         // pipedreamer-hook, installed beside the binary, answers a commit that touches no workflow
@@ -68,10 +71,17 @@ public enum HookShim {
             # pipedreamer \(hook.rawValue) hook: runs `pipedreamer hook \(hook.rawValue)` with git's arguments and standard input.
             \(marker)
             # The binary: $PIPEDREAMER_BIN, else the path recorded at install time, else pipedreamer on PATH.
+            # Only absolute paths: git runs hooks at the top of the working tree, where a relative one names a committed file.
             recorded=\(ShellQuoting.quoted(binary ?? "", always: true))
-            bin=${PIPEDREAMER_BIN:-}
-            if [ -z "$bin" ] && [ -n "$recorded" ] && [ -x "$recorded" ]; then bin=$recorded; fi
-            if [ -z "$bin" ]; then bin=$(command -v pipedreamer 2>/dev/null) || bin=; fi
+            bin=
+            case ${PIPEDREAMER_BIN:-} in /*) bin=$PIPEDREAMER_BIN ;; esac
+            case $recorded in /*) if [ -z "$bin" ] && [ -x "$recorded" ]; then bin=$recorded; fi ;; esac
+            rest=${PATH:-}:
+            while [ -z "$bin" ] && [ -n "$rest" ]; do
+                dir=${rest%%:*}
+                rest=${rest#*:}
+                case $dir in /*) if [ -f "$dir/pipedreamer" ] && [ -x "$dir/pipedreamer" ]; then bin=$dir/pipedreamer; fi ;; esac
+            done
             if [ -z "$bin" ] || [ ! -x "$bin" ]; then
                 \(missing)
             fi

@@ -15,6 +15,8 @@ import WorkflowBundle
 let usage = """
     usage: pipedreamer-hook pre-commit|pre-merge-commit PIPEDREAMER [ARG...]
 
+    PIPEDREAMER is the absolute path of the pipedreamer binary.
+
     Answers a commit that touches no workflow directory (no workflow.yaml in the index, or every
     workflow directory and the .gitattributes above it as HEAD has them), and a commit whose
     workflows the full check would pass silently: the bundle rules hold in every workflow
@@ -49,6 +51,10 @@ guard arguments.count >= 2, ["pre-commit", "pre-merge-commit"].contains(argument
 }
 let hook = arguments[0]
 let full = arguments[1]
+// git runs hooks at the top of the working tree, where a relative path names a committed file.
+guard full.hasPrefix("/") else {
+    fail("pipedreamer-hook: PIPEDREAMER must be an absolute path, not '\(full)'\n\n" + usage, status: 2)
+}
 
 if let change = StagedChange.open() {
     if change.certainlyLeavesUnchanged(directoriesHolding: BundleRules.specFileName) { exit(0) }

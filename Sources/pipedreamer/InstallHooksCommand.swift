@@ -12,7 +12,8 @@ struct InstallHooksCommand: ParsableCommand {
         pre-push (or, with --server, post-receive) into the directory git \
         runs hooks from: core.hooksPath when set, otherwise hooks/ of the repository (shared by its \
         linked worktrees). Each hook is a small shell script that runs `pipedreamer hook <name>`, \
-        finding the binary through $PIPEDREAMER_BIN, else the path recorded here, else PATH. A hook \
+        finding the binary through $PIPEDREAMER_BIN, else the path recorded here, else PATH; only \
+        absolute paths are used (a relative one would name a file of the repository). A hook \
         that is not pipedreamer's is never overwritten: install-hooks refuses, or with --chain keeps \
         it as <name>.pipedreamer-chained and runs it first. Running it again updates pipedreamer's hooks.
         """
@@ -29,9 +30,15 @@ struct InstallHooksCommand: ParsableCommand {
     @Flag(help: "Keep existing hooks that are not pipedreamer's and run them before pipedreamer's. (default: refuse)")
     var chain = false
 
-    @Option(help: ArgumentHelp("The pipedreamer binary the hooks run; an empty value records none, so PATH is used. (default: this pipedreamer, \(ownPath))",
+    @Option(help: ArgumentHelp("The pipedreamer binary the hooks run, as an absolute path; an empty value records none, so PATH's absolute directories are searched. (default: this pipedreamer, \(ownPath))",
                                valueName: "path"))
     var binary: String?
+
+    func validate() throws {
+        if let binary, !binary.isEmpty, !binary.hasPrefix("/") {
+            throw ValidationError(HookInstaller.relativeBinaryMessage(binary))
+        }
+    }
 
     func run() throws {
         let report = try mapErrors {
@@ -43,18 +50,20 @@ struct InstallHooksCommand: ParsableCommand {
         for line in report.lines { print("  " + line) }
     }
 
-    /// The path this pipedreamer was started as, made absolute (symlinks kept, so upgrades in place still work).
+    /// The path this pipedreamer was started as, made absolute (symlinks kept, so upgrades in place
+    /// still work). PATH's empty and relative entries are skipped, as the hooks skip them; without
+    /// an absolute one, the running executable itself.
     static var ownPath: String {
         let invoked = CommandLine.arguments[0]
         if invoked.hasPrefix("/") { return invoked }
         if invoked.contains("/") {
             return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(invoked).standardizedFileURL.path
         }
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") where directory.hasPrefix("/") {
             let candidate = "\(directory)/\(invoked)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        return invoked
+        return (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
     }
 
     private var ownPath: String { Self.ownPath }

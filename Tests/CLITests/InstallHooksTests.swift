@@ -110,7 +110,7 @@ import TestSupport
         environment["PATH"] = "/usr/bin:/bin"
         let commit = try Command.run("/usr/bin/env", ["git", "commit", "-q", "-m", "x"], in: fixture.path, environment: environment)
         #expect(commit.status == 1)
-        #expect(commit.stderrText == "pipedreamer: cannot run the pre-commit check: the pipedreamer binary was not found (tried $PIPEDREAMER_BIN, /nonexistent/pipedreamer, and PATH). Install it (./install.sh) or set PIPEDREAMER_BIN=/path/to/pipedreamer; git commit --no-verify skips the check.\n")
+        #expect(commit.stderrText == "pipedreamer: cannot run the pre-commit check: the pipedreamer binary was not found (tried $PIPEDREAMER_BIN, /nonexistent/pipedreamer, and the absolute directories on PATH). Install it (./install.sh) or set PIPEDREAMER_BIN=/absolute/path/to/pipedreamer; git commit --no-verify skips the check.\n")
     }
 
     @Test func pipedreamerBinOverridesTheRecordedPath() throws {
