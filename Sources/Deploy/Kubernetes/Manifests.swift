@@ -112,6 +112,7 @@ public enum Manifests {
                         annotations: [restartedAtAnnotation: input.codeCommit]
                     ),
                     spec: PodSpec(
+                        automountServiceAccountToken: false,
                         containers: [engine],
                         runtimeClassName: input.runtimeClassName,
                         securityContext: PodSecurityContext(
@@ -179,8 +180,10 @@ public enum Manifests {
                         template: PodTemplateSpec(
                             metadata: ObjectMeta(labels: podLabels),
                             spec: PodSpec(
+                                automountServiceAccountToken: false,
                                 containers: [trigger],
                                 restartPolicy: "Never",
+                                runtimeClassName: input.runtimeClassName,
                                 securityContext: PodSecurityContext(
                                     runAsNonRoot: true,
                                     runAsUser: 100,

@@ -1,5 +1,7 @@
 /// core/v1 PodSpec, reduced to what the engine and trigger pods use.
 public struct PodSpec: Codable, Sendable, Equatable {
+    /// false on every pod pipedreamer makes: workflow code never needs the namespace's service account.
+    public var automountServiceAccountToken: Bool?
     public var containers: [Container]
     public var restartPolicy: String?
     public var runtimeClassName: String?
@@ -7,12 +9,14 @@ public struct PodSpec: Codable, Sendable, Equatable {
     public var volumes: [Volume]?
 
     public init(
+        automountServiceAccountToken: Bool? = nil,
         containers: [Container],
         restartPolicy: String? = nil,
         runtimeClassName: String? = nil,
         securityContext: PodSecurityContext? = nil,
         volumes: [Volume]? = nil
     ) {
+        self.automountServiceAccountToken = automountServiceAccountToken
         self.containers = containers
         self.restartPolicy = restartPolicy
         self.runtimeClassName = runtimeClassName
