@@ -95,7 +95,7 @@ struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
         let say: @Sendable (String) -> Void = { line in
             if toStandardError { printError(line) } else { print(line) }
         }
-        say("deploying workflow \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace) on \(connection.server.absoluteString)")
+        say("deploying workflow \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace) on \(URLCredentials.redacted(connection.server))")
         say(rendered.image.describe(commitLabel: "commit \(rendered.commit.oid.short)"))
         if let note = rendered.codeCommit.shallowNote(directory: rendered.directory) { say(note) }
         if let secrets = prepared.secrets {

@@ -35,4 +35,16 @@ import Testing
                                      environment: ["HTTPS_PROXY": "http://deploy:\(password)@"])
         }
     }
+
+    @Test func aProxyFailureNamesTheServerAndTheProxyWithoutEitherPassword() async throws {
+        let port = try await FakeAPIServer.closedPort()
+        let connection = ClusterConnection(server: URL(string: "https://admin:\(password)@k.example:6443")!, origin: "t",
+                                           proxy: try KubeProxy.parse("http://deploy:\(password)@127.0.0.1:\(port)", source: "proxy-url"))
+        let client = try KubernetesClient(connection: connection, options: KubeTestRecorder().options(retry: .never))
+        var description = ""
+        do { _ = try await client.serverVersion() } catch { description = "\(error)" }
+        try await client.shutdown()
+        #expect(description.contains("the Kubernetes API at https://k.example:6443 through proxy http://127.0.0.1:\(port)"))
+        #expect(!description.contains(password))
+    }
 }

@@ -55,4 +55,40 @@ import Testing
         #expect(descriptions.count == 7)
         #expect(descriptions.allSatisfy { !$0.contains(token) })
     }
+
+    @Test func urlCredentialsAreRemovedFromTextWhetherOrNotItParses() {
+        #expect(URLCredentials.redacted("https://admin:\(token)@k.example:6443/prefix?x=a@b") == "https://k.example:6443/prefix?x=a@b")
+        #expect(URLCredentials.redacted("admin:\(token)@k.example") == "k.example")
+        #expect(URLCredentials.redacted("https://a@b:\(token)@[::1]:6443") == "https://[::1]:6443")
+        #expect(URLCredentials.redacted("https://k.example/a@b") == "https://k.example/a@b")
+        #expect(URLCredentials.redacted("ht tp://admin:\(token)@k") == "ht tp://k")
+    }
+
+    @Test func aPasswordInTheKubeconfigServerURLIsDroppedFromTheConnection() throws {
+        let scratch = KubeScratch()
+        let config = scratch.write("config", kubeconfig(server: "https://admin:\(token)@k.example:6443"))
+        let connection = try KubeConfigLoader.load(scratch.options(kubeconfig: config))
+        #expect(connection.server == URL(string: "https://k.example:6443"))
+        #expect(!everyRendering(connection).contains(token))
+    }
+
+    @Test func aRefusedServerURLIsQuotedWithoutItsPassword() throws {
+        let scratch = KubeScratch()
+        let config = scratch.write("config", kubeconfig(server: "ftp://admin:\(token)@k.example"))
+        #expect(throws: KubeConfigError("cluster \"test\" in \(config): server \"ftp://k.example\" is not an http(s) URL")) {
+            try KubeConfigLoader.load(scratch.options(kubeconfig: config))
+        }
+    }
+
+    @Test func aConnectionErrorNamesTheServerWithoutItsPassword() async throws {
+        let port = try await FakeAPIServer.closedPort()
+        let client = try KubernetesClient(connection: ClusterConnection(server: URL(string: "http://admin:\(token)@127.0.0.1:\(port)")!,
+                                                                        origin: "t"),
+                                          options: KubeTestRecorder().options(retry: .never))
+        var description = ""
+        do { _ = try await client.serverVersion() } catch { description = "\(error)" }
+        try await client.shutdown()
+        #expect(description.contains("the Kubernetes API at http://127.0.0.1:\(port)"))
+        #expect(!description.contains(token))
+    }
 }

@@ -56,10 +56,12 @@ struct KubeContextResolver {
         guard let serverText = cluster.server, !serverText.isEmpty else {
             throw KubeConfigError("\(where_): server is not set")
         }
-        let withScheme = serverText.contains("://") ? serverText : "https://\(serverText)"
+        // User info in the server URL is never sent (credentials come from the user entry), so it is
+        // dropped here and no message or rendering of the connection can show it.
+        let withScheme = URLCredentials.redacted(serverText.contains("://") ? serverText : "https://\(serverText)")
         guard let server = URL(string: withScheme), ["http", "https"].contains(server.scheme?.lowercased() ?? ""),
               let host = server.host, !host.isEmpty else {
-            throw KubeConfigError("\(where_): server \"\(serverText)\" is not an http(s) URL")
+            throw KubeConfigError("\(where_): server \"\(URLCredentials.redacted(serverText))\" is not an http(s) URL")
         }
         // The value is never quoted in messages: it may hold the proxy's password.
         let proxy = try cluster.proxyURL.flatMap { $0.isEmpty ? nil : $0 }.map { try KubeProxy.parse($0, source: "\(where_): proxy-url") }

@@ -37,7 +37,7 @@ final class KubeTransport: Sendable {
         configuration.proxy = proxy.map(Self.configuration)
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         if connection.tls.insecureSkipVerify {
-            options.warningHandler("TLS certificate verification is disabled for \(connection.server.absoluteString) (insecure-skip-tls-verify in \(connection.origin)); the connection can be intercepted")
+            options.warningHandler("TLS certificate verification is disabled for \(URLCredentials.redacted(connection.server)) (insecure-skip-tls-verify in \(connection.origin)); the connection can be intercepted")
         }
     }
 
@@ -156,7 +156,7 @@ final class KubeTransport: Sendable {
             components.percentEncodedQuery = request.query
                 .map { "\(Self.encode($0.name))=\(Self.encode($0.value))" }.joined(separator: "&")
         }
-        return components.string ?? connection.server.absoluteString + request.path
+        return components.string ?? URLCredentials.redacted(connection.server) + request.path
     }
 
     private static func encode(_ text: String) -> String {

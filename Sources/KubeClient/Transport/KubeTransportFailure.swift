@@ -19,7 +19,7 @@ struct KubeTransportFailure: Error {
 
     static func explain(_ error: any Error, server: URL, proxy: KubeProxy? = nil, tls: KubeTLSSettings,
                         credentials: KubeCredentials, timeout: Duration?) -> KubeTransportFailure {
-        let api = "the Kubernetes API at \(server.absoluteString)"
+        let api = "the Kubernetes API at \(URLCredentials.redacted(server))"
         if let failure = error as? KubeTransportFailure { return failure }
         if let proxy, let failure = proxyFailure(error, api: api, proxy: proxy) { return failure }
         if let http = error as? HTTPClientError {
@@ -32,7 +32,7 @@ struct KubeTransportFailure: Error {
                 return .init(message: "cannot reach \(api): connection timed out", retryable: true, reason: "a connection timeout")
             case .tlsHandshakeTimeout:
                 // A server that accepts the connection but never answers TLS: usually the wrong port or a proxy in the way.
-                return .init(message: "TLS handshake with \(server.absoluteString) timed out after \(Self.format(connectTimeout)); check the server address and any proxy",
+                return .init(message: "TLS handshake with \(URLCredentials.redacted(server)) timed out after \(Self.format(connectTimeout)); check the server address and any proxy",
                              retryable: false)
             case .remoteConnectionClosed:
                 return .init(message: "\(api) closed the connection before answering", retryable: true,
