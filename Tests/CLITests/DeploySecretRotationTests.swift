@@ -14,7 +14,7 @@ import TestSupport
             #expect(try h.deploy().status == 0)
             #expect(h.rollouts == 1)
             let first = h.deployment?.value(at: digestPath)?.string
-            #expect(first?.hasPrefix("sha256:") == true)
+            #expect(first?.hasPrefix("hmac-sha256:") == true)
 
             try h.repo.write(".secrets/API_KEY", "second")
             let rotated = try h.deploy()

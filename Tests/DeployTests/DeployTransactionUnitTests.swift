@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KubeClient
 import Testing
@@ -41,12 +42,26 @@ import Testing
         #expect(ObjectOwnership.keepingOthersReplicas(body, live: scaled)[ObjectOwnership.replicasPath] == nil)
     }
 
-    @Test func theSecretDigestDependsOnKeysAndValuesOnly() {
-        let a = SecretDigest.of(["A": Array("1".utf8), "B": Array("2".utf8)])
-        #expect(a == SecretDigest.of(["B": Array("2".utf8), "A": Array("1".utf8)]))
-        #expect(a != SecretDigest.of(["A": Array("12".utf8), "B": []]))
-        #expect(a.hasPrefix("sha256:") && a.count == 7 + 64)
-        #expect(SecretDigest.of([:]) == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    /// Python's `hmac.new(bytes(range(32)), msg, sha256)` over the same length-prefixed encoding is the oracle.
+    @Test func theSecretDigestIsAnHMACOfKeysAndValuesUnderTheSecretsKey() {
+        let key = SymmetricKey(data: Array(0..<32) as [UInt8])
+        let a = SecretDigest.of(["A": Array("1".utf8), "B": Array("2".utf8)], key: key)
+        #expect(a == "hmac-sha256:6098d229a384b0d0942b2b502a525cc8a8aacf53a05ae0f8ffb3fa35c38bf44c")
+        #expect(a == SecretDigest.of(["B": Array("2".utf8), "A": Array("1".utf8)], key: key))
+        #expect(a != SecretDigest.of(["A": Array("12".utf8), "B": []], key: key))
+        #expect(a != SecretDigest.of(["A": Array("1".utf8), "B": Array("2".utf8)], key: SymmetricKey(data: [UInt8](repeating: 7, count: 32))))
+        #expect(SecretDigest.of([:], key: key) == "hmac-sha256:d38b42096d80f45f826b44a9d5607de72496a415d3f4a1a8c88e3bb9da8dc1cb")
+    }
+
+    @Test func theLiveSecretsKeyIsKeptAndANewSecretGetsAFreshOne() {
+        let secret = Manifests.secret(name: "hello", namespace: "ns", data: ["PIN": Array("4821".utf8)])
+        let first = SecretDigest.keyed(secret, live: nil)
+        let live = try? JSONValue(encoding: KubeObject.secret(first.secret))
+        #expect(SecretDigest.keyed(secret, live: live).digest == first.digest)
+        #expect(SecretDigest.keyed(secret, live: live).secret == first.secret)
+        #expect(SecretDigest.keyed(secret, live: nil).digest != first.digest)
+        let malformed = live?.setting(SecretDigest.keyPath, .string("c2hvcnQ="))
+        #expect(SecretDigest.keyed(secret, live: malformed).digest != first.digest)
     }
 
     @Test func leaseTimesHaveSixFractionalDigits() {

@@ -4,7 +4,7 @@ import KubeClient
 extension Deployer {
     /// Every object's apply body in DESIGN order, the Secret second. The Deployment keeps the live
     /// restart stamp, the replicas others set, and carries the Secret's digest.
-    func requestBodies(_ rendered: Rendered, secret: Secret?, liveDeployment: JSONValue?,
+    func requestBodies(_ rendered: Rendered, secret: Secret?, digest: String?, liveDeployment: JSONValue?,
                        settings: DeploySettings) throws -> [(ResourceType, String, JSONValue)] {
         var objects = rendered.objects
         if let secret { objects.insert(.secret(secret), at: 1) }
@@ -14,7 +14,7 @@ extension Deployer {
             if case .deployment = object {
                 body = Self.keepingLiveStamp(body, live: liveDeployment)
                 body = ObjectOwnership.keepingOthersReplicas(body, live: liveDeployment)
-                body = SecretDigest.stamped(body, digest: secret.map(SecretDigest.of), live: liveDeployment,
+                body = SecretDigest.stamped(body, digest: digest, live: liveDeployment,
                                             removingSecret: settings.pruneSecret)
             }
             return (type, object.metadata.name ?? "", body)

@@ -94,9 +94,20 @@ public struct Deployer: Sendable {
         let sha = rendered.codeCommit.oid.hex
         let liveDeployment = live[Self.key(.deployments, name)]
 
+        // The digest key lives on the Secret, so the one GET of it reads the key (its values go unused).
+        var keyed: (secret: Secret, digest: String)?
+        if let secret {
+            let secretName = Manifests.secretName(name)
+            let live = try await KubeAPIError.naming("reading \(Self.reference(.secrets, secretName))") {
+                try await api.get(.secrets, namespace: namespace, name: secretName)
+            }
+            keyed = SecretDigest.keyed(secret, live: live)
+        }
+
         // Every object is dry-run first: a refusal there writes nothing. This code commit's immutable
         // ConfigMap, when it is already there, is not sent at all: a redeploy writes no new one.
-        var bodies = try requestBodies(rendered, secret: secret, liveDeployment: liveDeployment, settings: settings)
+        var bodies = try requestBodies(rendered, secret: keyed?.secret, digest: keyed?.digest,
+                                       liveDeployment: liveDeployment, settings: settings)
         var kept = [AppliedObject]()
         bodies.removeAll { type, objectName, body in
             guard type == .configMaps, body[path: "immutable"] == .bool(true),

@@ -31,6 +31,8 @@ public struct Preflight: Sendable {
         }
         for type in Deployer.listedTypes { result.append(Permission(verb: "list", type: type)) }
         result.append(Permission(verb: "get", type: .deployments))
+        // The live Secret is read for its digest key (and by --prune-secret for its labels).
+        if withSecret { result.append(Permission(verb: "get", type: .secrets)) }
         result.append(Permission(verb: "delete", type: .cronJobs))
         // The deploy lease: read, created or taken over, renewed, deleted on release.
         if withLease {

@@ -35,8 +35,10 @@ public struct WorkflowDiff: Sendable {
             let type = Deployer.resourceType(of: object)
             let name = object.metadata.name ?? ""
             let live = try await api.get(type, namespace: rendered.namespace, name: name)
-            let desired = try await api.apply(type, namespace: rendered.namespace, name: name,
-                                              object: try JSONValue(encoding: object), dryRun: true)
+            var body = try JSONValue(encoding: object)
+            // As a deploy without a working-copy Secret: the live Secret's digest stays in the template.
+            if type == .deployments { body = SecretDigest.stamped(body, digest: nil, live: live, removingSecret: false) }
+            let desired = try await api.apply(type, namespace: rendered.namespace, name: name, object: body, dryRun: true)
             entries.append(Entry(reference: Deployer.reference(type, name),
                                  live: try live.map { try Self.normalised($0) },
                                  desired: try Self.normalised(desired)))
