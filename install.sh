@@ -58,27 +58,14 @@ fi
 command -v git >/dev/null 2>&1 || { echo "install.sh: git is required (sudo apt-get install -y git)" >&2; exit 1; }
 command -v swift >/dev/null 2>&1 || { echo "install.sh: the Swift toolchain (6.0 or later) is required: https://swift.org/install" >&2; exit 1; }
 
-# 2. Release build. The Swift runtime and Foundation are linked statically: the hooks start on
-# every commit, and a static binary starts in about half the time.
+# 2. Release build (scripts/build-release.sh: the same build scripts/package-deb.sh packages).
 say "building pipedreamer (release; the first build takes several minutes)"
-build_log="$here/.build/install-build.log"
-mkdir -p "$here/.build"
-# The commit built is recorded for `pipedreamer version` (a git-ignored generated source file).
-build_commit=$("$here/scripts/write-build-commit.sh" "$here")
-say "recording build commit $build_commit"
-if ! (cd "$here" && swift build -c release --static-swift-stdlib -Xswiftc -DPIPEDREAMER_BUILD_COMMIT \
-        --product pipedreamer >"$build_log" 2>&1 \
-        && swift build -c release --static-swift-stdlib -Xswiftc -DPIPEDREAMER_BUILD_COMMIT \
-        --product pipedreamer-hook >>"$build_log" 2>&1); then
-    tail -n 40 "$build_log" >&2
-    echo "install.sh: the release build failed; the full log is $build_log" >&2
+bin=$("$here/scripts/build-release.sh" "$here/.build/install-build.log") || {
+    echo "install.sh: the release build failed (see above)" >&2
     exit 1
-fi
-built="$here/.build/release/pipedreamer"
-built_hook="$here/.build/release/pipedreamer-hook"
-for binary in "$built" "$built_hook"; do
-    [ -x "$binary" ] || { echo "install.sh: the build did not produce $binary" >&2; exit 1; }
-done
+}
+built="$bin/pipedreamer"
+built_hook="$bin/pipedreamer-hook"
 
 # 3. Install the binary and the hook shims (atomically: copy beside, then rename).
 mkdir -p "$prefix/bin" "$prefix/share/pipedreamer/hooks"

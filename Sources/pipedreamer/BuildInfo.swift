@@ -4,7 +4,12 @@
 /// does not compile that file's contents, so its commit is "unknown" rather than a guess. Nothing
 /// is read from a working copy at run time.
 enum BuildInfo {
-    static let version = "0.1.0"
+    /// The release version, written here alone: `scripts/version.sh`, the Debian package and the
+    /// container image's tag all read it from this line.
+    static let release = "0.1.0"
+
+    /// The release version, with `+dirty` when the build's checkout had changes no commit holds.
+    static var version: String { commit.hasSuffix("-dirty") ? release + "+dirty" : release }
 
     /// The full SHA of the commit built, `-dirty` appended when tracked files differed from it.
     static var commit: String {
