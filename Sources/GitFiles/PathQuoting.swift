@@ -41,7 +41,7 @@ public enum PathQuoting {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count + 8)
         scan(bytes) { piece, plain in
-            if plain && !(piece.count == 1 && piece[0] == quote) {
+            if plain && !(piece.count == 1 && piece.first == quote) {
                 out += piece
                 return
             }

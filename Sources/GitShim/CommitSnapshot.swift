@@ -131,6 +131,8 @@ public final class CommitSnapshot: Snapshot, @unchecked Sendable {
     /// since its path as a String (`a/b` for a tree named `a/b`) would no longer show the fault.
     private func findDirectories(_ tree: Tree, prefix: String, name: [UInt8], fault: TreeFault?,
                                  into result: inout [String]) throws {
+        // A second workflow.yaml in one tree is the bundle's fault to report, not a second workflow.
+        var found = false
         for child in tree.entries {
             if child.isTree {
                 let (childName, _) = decodePath(child.name)
@@ -138,9 +140,10 @@ public final class CommitSnapshot: Snapshot, @unchecked Sendable {
                 let childFault = fault ?? TreeNames.rule(forName: child.name).map { TreeFault(path: Array(childPath.utf8), rule: $0) }
                 try findDirectories(Tree(repository: repository, oid: child.oid),
                                     prefix: childPath, name: name, fault: childFault, into: &result)
-            } else if child.name == name, EntryKind(mode: child.mode) != .submodule {
+            } else if child.name == name, EntryKind(mode: child.mode) != .submodule, !found {
                 if let fault { throw TreeNames.refusal(fault, directory: prefix, in: label) }
                 result.append(prefix)
+                found = true
             }
         }
     }

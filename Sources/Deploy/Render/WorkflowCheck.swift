@@ -20,7 +20,7 @@ public struct WorkflowCheck: Sendable {
     /// `note: …` lines for `check`: the files under nodes/ that do not ship.
     public var notes: [String] {
         guard !bundle.unshippedUnderNodes.isEmpty else { return [] }
-        let shown = bundle.unshippedUnderNodes.prefix(10).joined(separator: ", ")
+        let shown = bundle.unshippedUnderNodes.prefix(10).map { PathQuoting.quoted($0) }.joined(separator: ", ")
         let more = bundle.unshippedUnderNodes.count > 10 ? " and \(bundle.unshippedUnderNodes.count - 10) more" : ""
         return ["\(bundle.unshippedUnderNodes.count) file\(bundle.unshippedUnderNodes.count == 1 ? "" : "s") under nodes/ "
             + "not shipped (only .ts, .json, .yaml and .yml ship): \(shown)\(more)"]
@@ -74,8 +74,8 @@ public struct WorkflowCheck: Sendable {
 
     private static func tooLargeViolation(_ path: String, size: Int, limit: Int) -> Violation {
         Violation(.spec, path: path,
-                  message: "\(path): \(size) bytes, over the code size limit (\(limit) bytes) on its own; not read or checked",
-                  fix: "shrink \(path): move data the engine does not read out of it (the limit is git config pipedreamer.maxCodeBytes)")
+                  message: "\(PathQuoting.quoted(path)): \(size) bytes, over the code size limit (\(limit) bytes) on its own; not read or checked",
+                  fix: "shrink \(PathQuoting.quoted(path)): move data the engine does not read out of it (the limit is git config pipedreamer.maxCodeBytes)")
     }
 
     private static func specViolation(_ error: SpecError) -> Violation {
