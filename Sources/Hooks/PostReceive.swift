@@ -76,6 +76,8 @@ public struct ClusterDeployer: CommitDeployer {
             return "\(at): workflow \(shown) cannot ship: \(Self.problem(in: error)); run `pipedreamer check \(commit.oid.short)` for details"
         }
         let rendered = prepared.rendered
+        // The server's config bounds what a pushed commit may choose, before any request is sent.
+        if let refusal = ReceivePolicy.refusal(rendered, config: config) { return "\(at): \(refusal)" }
         let client: KubernetesClient
         do {
             client = try KubernetesClient(connection: try found.get(), options: KubeClientOptions(version: version, warningHandler: { _ in }))
@@ -87,7 +89,16 @@ public struct ClusterDeployer: CommitDeployer {
         settings.readsSecrets = false
         settings.actor = "post-receive@" + ProcessInfo.processInfo.hostName
         do {
-            let result = try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: { _ in }, warn: { _ in })
+            let settings = settings
+            let deploy: @Sendable () async throws -> DeployResult = {
+                try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: { _ in }, warn: { _ in })
+            }
+            guard let result = try await Self.within(config.receiveTimeout, deploy) else {
+                try? await client.shutdown()
+                let limit = config.receiveTimeout.map(Self.shown) ?? ""
+                return "\(at): deploy of \(rendered.spec.name) abandoned after \(limit) (git config \(RepositorySettings.receiveTimeoutKey)); "
+                    + "the push itself succeeded, run `pipedreamer deploy \(commit.oid.short)` to retry"
+            }
             try? await client.shutdown()
             let changed = result.changedObjects.map(\.description)
             var what = changed.isEmpty ? (result.restarted ? "restarted" : "already deployed, nothing changed") : changed.joined(separator: ", ")
@@ -101,6 +112,27 @@ public struct ClusterDeployer: CommitDeployer {
             try? await client.shutdown()
             return "\(at): deploy of \(rendered.spec.name) failed: \(Self.problem(in: error)); the push itself succeeded, run `pipedreamer deploy \(commit.oid.short)` to retry"
         }
+    }
+
+    /// The body's result, or nil once `limit` has passed: the body is then cancelled and awaited, so
+    /// a deploy lease it holds is released (`HeldLease.release` runs to its end) before the next workflow.
+    static func within<T: Sendable>(_ limit: Duration?, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        guard let limit else { return try await body() }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
+    /// `300s`, `250ms`: a limit as the config writes it.
+    static func shown(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return attoseconds == 0 ? "\(seconds)s" : "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
     }
 
     /// One line for the pusher: a rejected workflow's first violation, else the error's first line.

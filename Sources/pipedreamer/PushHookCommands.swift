@@ -66,6 +66,18 @@ struct PostReceiveHook: AsyncParsableCommand {
         rollout is not waited for) to the cluster of the server's kubeconfig ($KUBECONFIG, \
         ~/.kube/config or the in-cluster service account), one line per workflow. Nothing \
         configured deploys nothing. Always exits 0: the push has already happened.
+
+        What a pushed commit may choose is bounded by this repository's own config, never by the \
+        commit: pipedreamer.allowedNamespaces and pipedreamer.allowedImages (multi-valued, `git \
+        config --add`; each value one or more blank-separated glob patterns, matched as \
+        pipedreamer.deployRefs is: `*` any run of characters, '/' and ':' included, `?` one, \
+        `[a-z]` a class) name the namespaces a workflow may deploy to (deployment.namespace, else \
+        the kubeconfig context's, else default) and the engine images it may run \
+        (.pipedreamer/base-image.txt, else pipedreamer-engine:latest). A workflow outside them is \
+        refused before any request, with a line naming the value and the key. Unset allows any: a \
+        server should set both. pipedreamer.receiveTimeout (default 5m; 90s, 2m, 0 for no limit) \
+        bounds each workflow's deploy: past it the deploy is abandoned, its lease released, and \
+        the next workflow deployed.
         """
     )
 

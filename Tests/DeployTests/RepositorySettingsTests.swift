@@ -36,4 +36,28 @@ import TestSupport
             try RepositorySettings.parseLimit(value)
         }
     }
+
+    @Test func theAllowListsAreEveryValueOfTheirKeysAndUnsetIsNil() throws {
+        let fixture = try GitFixture()
+        let unset = try RepositorySettings.load(from: Repository.open(containing: fixture.path))
+        #expect(unset.allowedNamespaces == nil && unset.allowedImages == nil)
+        #expect(unset.receiveTimeout == .seconds(300))
+        try fixture.git(["config", "--add", "pipedreamer.allowedNamespaces", "team-*"])
+        try fixture.git(["config", "--add", "pipedreamer.allowedNamespaces", "staging  qa"])
+        try fixture.git(["config", "pipedreamer.allowedImages", ""])
+        try fixture.git(["config", "pipedreamer.receiveTimeout", "90s"])
+        let config = try RepositorySettings.load(from: Repository.open(containing: fixture.path))
+        #expect(config.allowedNamespaces == ["team-*", "staging", "qa"])
+        // Set but empty allows nothing: a server that means "any" leaves the key unset.
+        #expect(config.allowedImages == [])
+        #expect(config.receiveTimeout == .seconds(90))
+    }
+
+    @Test func aReceiveTimeoutOfZeroIsNoLimitAndAnythingElseNotADurationIsRefused() throws {
+        #expect(try RepositorySettings.parseReceiveTimeout("0") == nil)
+        #expect(try RepositorySettings.parseReceiveTimeout("2m") == .seconds(120))
+        #expect(throws: DeployError("git config pipedreamer.receiveTimeout is 'soon': give a duration such as 90s, 5m or 0 for no limit (git config pipedreamer.receiveTimeout 5m)")) {
+            try RepositorySettings.parseReceiveTimeout("soon")
+        }
+    }
 }

@@ -81,15 +81,19 @@ public final class HeldLease: Sendable {
         let object = state.withLock { $0.object }
         guard state.withLock({ $0.lostTo }) == nil,
               let version = object[path: "metadata", "resourceVersion"]?.stringValue else { return }
-        do {
-            _ = try await lease.api.delete(.leases, namespace: lease.namespace, name: lease.name, resourceVersion: version)
-        } catch let error as KubeAPIError where error.code == 409 {
-            // A renewal in flight moved the resourceVersion; delete it only while it still names this process.
-            guard let current = try? await lease.api.get(.leases, namespace: lease.namespace, name: lease.name),
-                  DeployLease.Holder(current).identity == lease.identity,
-                  let version = current[path: "metadata", "resourceVersion"]?.stringValue else { return }
-            _ = try? await lease.api.delete(.leases, namespace: lease.namespace, name: lease.name, resourceVersion: version)
-        } catch {}
+        // Unstructured, so a deploy cancelled at its time limit (post-receive) still deletes its lease.
+        let lease = lease
+        await Task {
+            do {
+                _ = try await lease.api.delete(.leases, namespace: lease.namespace, name: lease.name, resourceVersion: version)
+            } catch let error as KubeAPIError where error.code == 409 {
+                // A renewal in flight moved the resourceVersion; delete it only while it still names this process.
+                guard let current = try? await lease.api.get(.leases, namespace: lease.namespace, name: lease.name),
+                      DeployLease.Holder(current).identity == lease.identity,
+                      let version = current[path: "metadata", "resourceVersion"]?.stringValue else { return }
+                _ = try? await lease.api.delete(.leases, namespace: lease.namespace, name: lease.name, resourceVersion: version)
+            } catch {}
+        }.value
     }
 
     /// Releases every lease this process holds: for SIGINT and SIGTERM handlers.

@@ -1,4 +1,5 @@
 import GitShim
+import KubeClient
 
 /// pipedreamer's settings in git config (`pipedreamer.*`): the one place render, deploy and the
 /// hooks read them from.
@@ -6,6 +7,10 @@ public struct RepositorySettings: Sendable, Equatable {
     public static let maxCodeBytesKey = "pipedreamer.maxCodeBytes"
     public static let deployRefsKey = "pipedreamer.deployRefs"
     public static let strictKey = "pipedreamer.strict"
+    public static let allowedNamespacesKey = "pipedreamer.allowedNamespaces"
+    public static let allowedImagesKey = "pipedreamer.allowedImages"
+    public static let receiveTimeoutKey = "pipedreamer.receiveTimeout"
+    public static let defaultReceiveTimeout: Duration = .seconds(300)
 
     /// The bundle size limit: `pipedreamer.maxCodeBytes`, default 921600, never above 1048576.
     public var maxCodeBytes: Int
@@ -15,6 +20,13 @@ public struct RepositorySettings: Sendable, Equatable {
     public var strict: Bool
     /// `pipedreamer.codeConfigMap`: shared (the default) or per-commit.
     public var codeConfigMap: CodeConfigMapMode = .shared
+    /// `pipedreamer.allowedNamespaces` (multi-valued glob patterns): the namespaces post-receive may
+    /// deploy to, whatever a pushed workflow.yaml asks for; nil (unset) allows any.
+    public var allowedNamespaces: [String]?
+    /// `pipedreamer.allowedImages`: likewise for the engine image a pushed commit resolves to.
+    public var allowedImages: [String]?
+    /// `pipedreamer.receiveTimeout`: how long post-receive gives one workflow's deploy; nil (`0`) is no limit.
+    public var receiveTimeout: Duration? = defaultReceiveTimeout
 
     public init(maxCodeBytes: Int = BundleRules.defaultMaxBytes, deployRefs: [String] = [], strict: Bool = false) {
         self.maxCodeBytes = maxCodeBytes
@@ -31,10 +43,27 @@ public struct RepositorySettings: Sendable, Equatable {
             result.deployRefs = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         }
         if let text = try config.string(strictKey) { result.strict = try parseBool(text) }
+        result.allowedNamespaces = try patterns(config.strings(allowedNamespacesKey))
+        result.allowedImages = try patterns(config.strings(allowedImagesKey))
+        if let text = try config.string(receiveTimeoutKey) { result.receiveTimeout = try parseReceiveTimeout(text) }
         if let text = try config.string(CodeConfigMapMode.configKey) {
             result.codeConfigMap = try CodeConfigMapMode.parse(text, source: "git config \(CodeConfigMapMode.configKey)")
         }
         return result
+    }
+
+    /// Every value of a multi-valued pattern key, each also split at blanks; nil when the key is not set.
+    static func patterns(_ values: [String]) -> [String]? {
+        values.isEmpty ? nil : values.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init) }
+    }
+
+    /// A duration as `--timeout` reads one (`90s`, `5m`, `1h`, a bare number of seconds); `0` is no limit.
+    public static func parseReceiveTimeout(_ text: String) throws -> Duration? {
+        do {
+            return try KubeRequestTimeout.parse(text)
+        } catch {
+            throw DeployError("git config \(receiveTimeoutKey) is '\(text)': give a duration such as 90s, 5m or 0 for no limit (git config \(receiveTimeoutKey) 5m)")
+        }
     }
 
     /// A boolean as git reads one: true/yes/on/1 (or an empty value), false/no/off/0, any case.
