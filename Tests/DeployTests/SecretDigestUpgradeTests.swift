@@ -1,0 +1,52 @@
+import Foundation
+import GitShim
+import KubeTestServer
+import Testing
+import TestSupport
+
+@testable import Deploy
+import KubeClient
+
+/// A Deployment an earlier version stamped with the unkeyed `sha256:` digest, beside a Secret with no
+/// digest key: the first deploy with the same Secret content rolls the pods once, the next none.
+@Suite struct SecretDigestUpgradeTests {
+    @Test func anOldUnkeyedDigestRollsOnceAndThenNever() async throws {
+        let server = try await KubeTestServer.start(.init(rolloutDelayMilliseconds: 5))
+        let client = try KubernetesClient(connection: ClusterConnection(server: server.url, contextName: "test", origin: "test"),
+                                          options: KubeClientOptions(retry: .never, version: "test", warningHandler: { _ in }))
+        defer { Task { try? await client.shutdown(); try? await server.shutdown() } }
+        let repo = try GitFixture()
+        try repo.writeWorkflow()
+        try repo.commitAll("first")
+        var options = RenderOptions()
+        options.runtimeClass = ""
+        let rendered = try Renderer.render(repository: try Repository.open(containing: repo.path), options: options)
+        let secret = Manifests.secret(name: "hello", namespace: "default", data: ["PIN": Array("4821".utf8)])
+        let old = "sha256:" + String(repeating: "ab", count: 32)
+
+        // What an earlier version applied: the Secret without a key, the template with the unkeyed digest.
+        _ = try await client.apply(.secrets, namespace: "default", name: "hello-secrets",
+                                   object: try JSONValue(encoding: KubeObject.secret(secret)), dryRun: false, force: true)
+        for object in rendered.objects {
+            var body = try JSONValue(encoding: object)
+            if case .deployment = object { body = body.setting(SecretDigest.annotationPath, .string(old)) }
+            _ = try await client.apply(Deployer.resourceType(of: object), namespace: "default", name: object.metadata.name ?? "",
+                                       object: body, dryRun: false, force: true)
+        }
+        #expect(await server.waitForRollout(namespace: "default", name: "hello"))
+        let before = server.rolloutCount(namespace: "default", name: "hello")
+        var settings = DeploySettings()
+        settings.pollInterval = .milliseconds(10)
+        let deployer = Deployer(api: client, say: { _ in })
+
+        _ = try await deployer.deploy(rendered, secret: secret, settings: settings)
+        let digest = server.object(.deployments, namespace: "default", name: "hello")?.value(at: SecretDigest.annotationPath)?.string
+        #expect(digest?.hasPrefix("hmac-sha256:") == true)
+        #expect(server.object(.secrets, namespace: "default", name: "hello-secrets")?.value(at: SecretDigest.keyPath) != nil)
+        #expect(server.rolloutCount(namespace: "default", name: "hello") == before + 1)
+
+        _ = try await deployer.deploy(rendered, secret: secret, settings: settings)
+        #expect(server.object(.deployments, namespace: "default", name: "hello")?.value(at: SecretDigest.annotationPath)?.string == digest)
+        #expect(server.rolloutCount(namespace: "default", name: "hello") == before + 1)
+    }
+}
