@@ -28,7 +28,8 @@ import TestSupport
             #expect(failed.status == 1)
             #expect(failed.stderrText.contains("cannot reach the Kubernetes API at http://127.0.0.1:\(closed)"), "\(failed.stderrText)")
             let statusFailed = try h.run(["status"])
-            #expect(statusFailed.status != 0)
+            #expect(statusFailed.status == 1)
+            #expect(statusFailed.stderrText.contains("cannot reach the Kubernetes API at http://127.0.0.1:\(closed)"), "\(statusFailed.stderrText)")
 
             for output in [deployed, status, failed, statusFailed] { #expect(!output.allOutput.contains(Self.password)) }
         }
