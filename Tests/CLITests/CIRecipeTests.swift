@@ -6,9 +6,8 @@ import TestSupport
 /// The CI recipes in integrations/ci, run as a runner runs them: the repository checked out the
 /// way the runner checks it out (the depth each recipe asks for), then every shell step the
 /// recipe does not mark as setup, as written, with the variables the runner provides. Setup (the
-/// checkout itself, installing pipedreamer and pre-commit) is what this machine already has.
-@Suite(.enabled(if: Command.which("pre-commit") != nil, "the pre-commit framework is not installed (pip install pre-commit)"))
-struct CIRecipeTests {
+/// checkout itself; pipedreamer comes from its image) is what this machine already has.
+@Suite struct CIRecipeTests {
     static let limit = 921_600
     let origin: GitFixture
     let scratch: URL
@@ -116,10 +115,11 @@ struct CIRecipeTests {
     func runScript(_ script: String, in workspace: URL, environment: [String: String]) throws -> Command.Result {
         let file = scratch.appendingPathComponent("step-\(UUID().uuidString).sh")
         try script.write(to: file, atomically: true, encoding: .utf8)
-        let preCommit = URL(fileURLWithPath: Command.which("pre-commit")!).deletingLastPathComponent().path
         let home = scratch.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        var env = Integrations.cleanEnvironment(home: home, extraPath: [preCommit])
+        var env = Integrations.cleanEnvironment(home: home)
+        // A step that writes git's global config writes a file of the job's own, never /dev/null.
+        env["GIT_CONFIG_GLOBAL"] = home.appendingPathComponent(".gitconfig").path
         env.merge(environment) { $1 }
         return try Command.run("/usr/bin/env", ["bash", "--noprofile", "--norc", "-eo", "pipefail", file.path],
                                in: workspace.path, environment: env)
@@ -160,7 +160,7 @@ struct CIRecipeTests {
     /// Runs a job's steps in order, stopping at the first failure as Actions does; returns the
     /// failing step's result, or the last one.
     func runGitHubJob(_ name: String, in workspace: (Int) throws -> URL, context: [String: String],
-                      secrets: [String: String] = [:]) throws -> (status: Int32, output: String) {
+                      secrets: [String: String] = [:], inputs: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let (workflowEnv, job) = try githubJob(name)
         #expect(!job.runSteps.isEmpty)
         let directory = try workspace(job.fetchDepth)
@@ -169,11 +169,15 @@ struct CIRecipeTests {
             var env = workflowEnv.merging(context) { $1 }
             env["GITHUB_WORKSPACE"] = directory.path
             for (key, expression) in step.env {
-                // The only expressions a step's env may use: secrets.
+                // The only expressions a step's env may use: secrets and workflow_dispatch inputs
+                // (an input not given is empty, as in Actions).
                 let trimmed = expression.trimmingCharacters(in: .whitespaces)
                 if trimmed.hasPrefix("${{ secrets."), trimmed.hasSuffix("}}") {
                     let secret = String(trimmed.dropFirst("${{ secrets.".count).dropLast(2)).trimmingCharacters(in: .whitespaces)
                     env[key] = secrets[secret] ?? ""
+                } else if trimmed.hasPrefix("${{ inputs."), trimmed.hasSuffix("}}") {
+                    let input = String(trimmed.dropFirst("${{ inputs.".count).dropLast(2)).trimmingCharacters(in: .whitespaces)
+                    env[key] = inputs[input] ?? ""
                 } else {
                     #expect(!trimmed.contains("${{"), "step \(step.name): env \(key) uses an expression the test cannot evaluate")
                     env[key] = expression
@@ -200,7 +204,8 @@ struct CIRecipeTests {
         let result = try githubPullRequest(oversize: false)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("workflow wf: ok"), "\(result.output)")
-        #expect(result.output.contains("pipedreamer (workflow code can ship)"), "\(result.output)")
+        // The merge brings the feature commit and the merge commit itself.
+        #expect(result.output.contains("pipedreamer: each of the 2 commits the merge brings can ship\n"), "\(result.output)")
     }
 
     @Test func githubFailsAPullRequestWithAnOversizeCommit() throws {
@@ -304,7 +309,7 @@ struct CIRecipeTests {
         let result = try gitlabMergeRequest(oversize: false)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("workflow wf: ok"), "\(result.output)")
-        #expect(result.output.contains("pipedreamer (workflow code can ship)"), "\(result.output)")
+        #expect(result.output.contains("pipedreamer: each of the 2 commits the merge brings can ship\n"), "\(result.output)")
     }
 
     @Test func gitlabFailsAMergeRequestWithAnOversizeCommit() throws {
