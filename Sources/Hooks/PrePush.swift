@@ -44,7 +44,8 @@ public struct PushFailure: Sendable {
     public let failures: [WorkflowFailure]
 
     public var text: String {
-        let summary = commit.summary.isEmpty ? "" : " \"\(commit.summary)\""
+        // A subject is the pusher's text: escaped as paths are, so it cannot write to the terminal.
+        let summary = commit.summary.isEmpty ? "" : " \"\(PathQuoting.escaped(Array(commit.summary.utf8), quote: UInt8(ascii: "\"")))\""
         return (["commit \(commit.oid.short)\(summary), pushed to \(remoteRef):"] + failures.map(\.text)).joined(separator: "\n")
     }
 }

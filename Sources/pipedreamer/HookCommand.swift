@@ -77,7 +77,7 @@ func checkIndex(files: [String], merging: Bool) throws {
             // git read this index, so git says what the commit changes: one that touches no workflow passes.
             let touched = try IndexFallback.touchedWorkflows(repository: repository)
             guard touched.isEmpty else {
-                throw HookError("\(error.message). The commit touches the workflow\(touched.count == 1 ? "" : "s") \(touched.map(WorkflowLocator.display).joined(separator: ", ")), which cannot be checked until then.")
+                throw HookError("\(error.message). The commit touches the workflow\(touched.count == 1 ? "" : "s") \(touched.map(WorkflowLocator.shown).joined(separator: ", ")), which cannot be checked until then.")
             }
             return nil
         }

@@ -36,6 +36,6 @@ struct RenderCommand: ParsableCommand, JSONOutputCommand {
         if let note = rendered.codeCommit.shallowNote(directory: rendered.directory) { printError(note) }
         let text = output == .yaml ? try ManifestWriter.yaml(rendered.objects) : try ManifestWriter.json(rendered.objects)
         StandardOutput.write(json: text)
-        printError("rendered workflow \(WorkflowLocator.display(rendered.directory)) at commit \(rendered.commit.oid.hex); \(rendered.image.describe(commitLabel: "commit \(rendered.commit.oid.short)"))")
+        printError("rendered workflow \(WorkflowLocator.shown(rendered.directory)) at commit \(rendered.commit.oid.hex); \(rendered.image.describe(commitLabel: "commit \(rendered.commit.oid.short)"))")
     }
 }

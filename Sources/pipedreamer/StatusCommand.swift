@@ -120,7 +120,7 @@ struct StatusCommand: AsyncParsableCommand, JSONOutputCommand {
         }
         if let head {
             let state = head.commit == status.commit ? "(deployed)"
-                : head.isDeployed(status) ? "(deployed: nothing in \(WorkflowLocator.display(head.directory)) changed since \(head.code.oid.short))"
+                : head.isDeployed(status) ? "(deployed: nothing in \(WorkflowLocator.shown(head.directory)) changed since \(head.code.oid.short))"
                 : "(differs from the deployed commit)"
             lines.append("HEAD:      \(head.commit) \(state)")
         }

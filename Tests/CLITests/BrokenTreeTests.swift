@@ -97,6 +97,18 @@ import TestSupport
         #expect(output.contains("\"wf/nodes/\\033[1A\\033[2KALL GOOD\\r.ts\": binary file"))
     }
 
+    @Test func prePushPrintsTheNameAndTheSubjectEscaped() throws {
+        let hooked = try HookedRepository(fixture: fixture)
+        let remote = try GitFixture(bare: true)
+        try fixture.git(["remote", "add", "origin", remote.path])
+        try fixture.git(["commit", "-q", "--no-verify", "-m", "\u{1B}[2Kfine"])
+        let result = try hooked.git(["push", "-q", "origin", "main"])
+        #expect(result.status != 0)
+        #expect(!result.stderrText.contains("\u{1B}") && !result.stderrText.contains("\r"))
+        #expect(result.stderrText.contains(" \"\\033[2Kfine\", pushed to refs/heads/main:"))
+        #expect(result.stderrText.contains("\"wf/nodes/\\033[1A\\033[2KALL GOOD\\r.ts\": binary file"))
+    }
+
     @Test func jsonKeepsTheRawPathEscapedByTheEncoder() throws {
         let result = try PipedreamerBinary.run(["check", "--staged", "-o", "json"], in: fixture.path)
         #expect(!result.stdoutText.contains("\u{1B}") && !result.stdoutText.contains("\r"))

@@ -26,7 +26,7 @@ public struct CodeCommit: Sendable, Equatable {
     /// What a command says, once, when a shallow clone hid the commit that last changed the workflow.
     public func shallowNote(directory: String) -> String? {
         guard let shallowBoundary else { return nil }
-        let shown = WorkflowLocator.display(directory)
+        let shown = WorkflowLocator.shown(directory)
         return "note: this clone is shallow: the history of \(shown) ends at \(shallowBoundary.short) before the commit that last changed it, so the restart stamp is the deployed commit \(oid.short) and the pods restart even if \(shown) did not change; fetch the full history with `git fetch --unshallow`"
     }
 }

@@ -9,8 +9,8 @@ extension WorkflowLocator {
         if let requested {
             let wanted = normalise(requested)
             guard all.contains(wanted) else {
-                throw DeployError("no workflow.yaml in \(display(wanted)) at \(snapshot.label)"
-                                  + (all.isEmpty ? "" : "; workflows there: \(all.map(display).joined(separator: ", "))"))
+                throw DeployError("no workflow.yaml in \(shown(wanted)) at \(snapshot.label)"
+                                  + (all.isEmpty ? "" : "; workflows there: \(all.map(shown).joined(separator: ", "))"))
             }
             return wanted
         }
@@ -22,6 +22,6 @@ extension WorkflowLocator {
            let containing = all.filter({ $0.isEmpty || here == $0 || here.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) {
             return containing
         }
-        throw DeployError("\(snapshot.label) holds several workflows (\(all.map(display).joined(separator: ", "))); choose one with -w DIR")
+        throw DeployError("\(snapshot.label) holds several workflows (\(all.map(shown).joined(separator: ", "))); choose one with -w DIR")
     }
 }
