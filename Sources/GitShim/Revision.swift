@@ -9,6 +9,8 @@ public struct Commit: Hashable, Sendable {
     public let summary: String
     /// The parent commits, first parent first; empty for a root commit.
     public let parents: [Oid]
+    /// The committer's time, seconds since the epoch (as `git log --format=%ct`).
+    public let committerTime: Int64
 }
 
 extension Repository {
@@ -60,7 +62,8 @@ extension Repository {
         let tree = Oid(git_commit_tree_id(commitPointer).pointee)
         let summary = git_commit_summary(commitPointer).map { String(cString: $0) } ?? ""
         let parents = (0..<git_commit_parentcount(commitPointer)).compactMap { git_commit_parent_id(commitPointer, $0).map { Oid($0.pointee) } }
-        return Commit(oid: oid, tree: tree, summary: summary, parents: parents)
+        let committerTime = Int64(git_commit_time(commitPointer))
+        return Commit(oid: oid, tree: tree, summary: summary, parents: parents, committerTime: committerTime)
     }
 
     /// Names of tags that point (directly or through an annotated tag) at `commit`, sorted.

@@ -28,9 +28,19 @@ public struct ReceivedUpdate: Sendable, Equatable {
     }
 }
 
-/// Deploys one commit that a push brought to a deploy ref, returning what to tell the pusher.
+/// Deploys one workflow of a commit that a push brought to a deploy ref, returning the line to
+/// tell the pusher.
 public protocol CommitDeployer: Sendable {
-    func deploy(_ commit: Commit, ref: String, repository: Repository, config: RepositorySettings) async -> [String]
+    /// The commit's workflow directories.
+    func workflows(of commit: Commit, repository: Repository) throws -> [String]
+    /// Deploys the workflow at `directory`; `at` names the refs and commit for the line.
+    func deploy(_ commit: Commit, directory: String, at: String, repository: Repository, config: RepositorySettings) async -> String
+}
+
+extension CommitDeployer {
+    public func workflows(of commit: Commit, repository: Repository) throws -> [String] {
+        try WorkflowLocator.discover(in: try CommitSnapshot(repository: repository, commit: commit))
+    }
 }
 
 /// Deploys every workflow of the pushed commit to the cluster the server's kubeconfig names
@@ -41,24 +51,8 @@ public struct ClusterDeployer: CommitDeployer {
 
     public init(version: String) { self.version = version }
 
-    public func deploy(_ commit: Commit, ref: String, repository: Repository, config: RepositorySettings) async -> [String] {
-        let at = "\(ref) at \(commit.oid.short)"
-        let workflows: [String]
-        do {
-            workflows = try WorkflowLocator.discover(in: try CommitSnapshot(repository: repository, commit: commit))
-        } catch {
-            return ["\(at): cannot read the commit: \(Self.problem(in: error))"]
-        }
-        if workflows.isEmpty { return ["\(at): no workflow.yaml in this commit; nothing to deploy"] }
-        var lines = [String]()
-        for directory in workflows {
-            lines.append(await deploy(commit, directory: directory, at: at, repository: repository, config: config))
-        }
-        return lines
-    }
-
-    func deploy(_ commit: Commit, directory: String, at: String, repository: Repository, config: RepositorySettings) async -> String {
-        let shown = WorkflowLocator.display(directory)
+    public func deploy(_ commit: Commit, directory: String, at: String, repository: Repository, config: RepositorySettings) async -> String {
+        let shown = WorkflowLocator.shown(directory)
         // The commit's own problems come first; a missing kubeconfig is reported after them.
         let found = Result { try KubeConfigLoader.load(KubeConfigOptions()) }
         var options = RenderOptions()
@@ -103,7 +97,7 @@ public struct ClusterDeployer: CommitDeployer {
             let changed = result.changedObjects.map(\.description)
             var what = changed.isEmpty ? (result.restarted ? "restarted" : "already deployed, nothing changed") : changed.joined(separator: ", ")
             if !result.startedRollout, rendered.codeCommit.oid != rendered.commit.oid, !changed.isEmpty {
-                what += "; nothing restarted (\(WorkflowLocator.display(rendered.directory)) is unchanged since \(rendered.codeCommit.oid.short))"
+                what += "; nothing restarted (\(WorkflowLocator.shown(rendered.directory)) is unchanged since \(rendered.codeCommit.oid.short))"
             }
             let shallow = rendered.codeCommit.shallowNote(directory: rendered.directory).map { "; \($0)" } ?? ""
             return "\(at): deployed \(rendered.spec.name) to namespace \(rendered.namespace): \(what)"
@@ -148,7 +142,8 @@ public struct PostReceiveReport: Sendable {
     public var text: String { lines.map { "pipedreamer: " + $0 }.joined(separator: "\n") }
 }
 
-/// The post-receive hook: deploys the new commits of pushed refs that match `pipedreamer.deployRefs`.
+/// The post-receive hook: deploys the new commits of pushed refs that match `pipedreamer.deployRefs`,
+/// each workflow once, at the newest commit the push brings for it (`ReceivePlan`), oldest first.
 /// It reports and never fails: the push has already happened.
 public enum PostReceive {
     public static func run(repository: Repository, updates: [ReceivedUpdate], config: RepositorySettings,
@@ -157,22 +152,45 @@ public enum PostReceive {
             return PostReceiveReport(lines: ["nothing deployed: no refs are configured for deploy (set them with `git config \(RepositorySettings.deployRefsKey) 'refs/tags/v* refs/heads/main'` in this repository)"])
         }
         var lines = [String]()
-        var matched = false
-        for update in updates where config.deployRefs.contains(where: { referenceName(update.ref, matches: $0) }) {
-            matched = true
+        var candidates = [(ref: String, commit: Commit)]()
+        let matching = updates.filter { update in config.deployRefs.contains(where: { referenceName(update.ref, matches: $0) }) }
+        for update in matching {
             guard let new = update.newOid else {
                 lines.append("\(update.ref) deleted; nothing to deploy")
                 continue
             }
             do {
-                let commit = try repository.resolveCommit(new.hex)
-                lines += await deployer.deploy(commit, ref: update.ref, repository: repository, config: config)
+                candidates.append((update.ref, try repository.resolveCommit(new.hex)))
             } catch {
                 lines.append("\(update.ref) at \(new.short): not a commit; nothing to deploy")
             }
         }
-        if !matched {
+        if matching.isEmpty {
             lines.append("nothing deployed: no pushed ref matches \(RepositorySettings.deployRefsKey) (\(config.deployRefs.joined(separator: " ")))")
+        }
+        let plan = ReceivePlan(candidates, workflows: { commit in Result { try deployer.workflows(of: commit, repository: repository) } },
+                               isAncestor: { repository.isAncestor($0, of: $1) })
+        for (pushed, steps) in zip(plan.commits, plan.steps) {
+            switch pushed.workflows {
+            case .failure(let error):
+                lines.append("\(pushed.at): cannot read the commit: \(ClusterDeployer.problem(in: error))")
+                continue
+            case .success(let directories) where directories.isEmpty:
+                lines.append("\(pushed.at): no workflow.yaml in this commit; nothing to deploy")
+                continue
+            case .success:
+                break
+            }
+            for step in steps {
+                switch step {
+                case .deploy(let directory):
+                    lines.append(await deployer.deploy(pushed.commit, directory: directory, at: pushed.at, repository: repository, config: config))
+                case .supersededBy(let newer, let directory):
+                    lines.append("\(pushed.at): workflow \(WorkflowLocator.shown(directory)) skipped: \(newer.at) is newer in this push and deploys it")
+                case .removedBy(let newer, let directory):
+                    lines.append("\(pushed.at): workflow \(WorkflowLocator.shown(directory)) skipped: \(newer.at), newer in this push, no longer has it")
+                }
+            }
         }
         return PostReceiveReport(lines: lines)
     }

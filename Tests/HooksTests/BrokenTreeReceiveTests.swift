@@ -13,9 +13,9 @@ import TestSupport
     func receive(_ entries: [GitFixture.RawEntry]) async throws -> (sha: String, lines: [String]) {
         let sha = try fixture.commitTree(try fixture.rawTree(entries))
         let repository = try Repository.open(containing: fixture.path)
-        let lines = await ClusterDeployer(version: "test").deploy(try repository.resolveCommit(sha), ref: "refs/tags/v1",
-                                                                   repository: repository, config: RepositorySettings())
-        return (sha, lines)
+        let report = await PostReceive.run(repository: repository, updates: [ReceivedUpdate(oldOid: nil, newOid: Oid(hex: sha), ref: "refs/tags/v1")],
+                                           config: RepositorySettings(deployRefs: ["refs/tags/v*"]), deployer: ClusterDeployer(version: "test"))
+        return (sha, report.lines)
     }
 
     @Test func aWorkflowUnderDotDotIsNotDeployed() async throws {

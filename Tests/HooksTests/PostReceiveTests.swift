@@ -4,12 +4,12 @@ import Hooks
 import Testing
 import TestSupport
 
-/// Records what it was asked to deploy.
+/// Records what it was asked to deploy: `refs at commit: directory`.
 final class RecordingDeployer: CommitDeployer, @unchecked Sendable {
     var deployed = [String]()
-    func deploy(_ commit: Commit, ref: String, repository: Repository, config: RepositorySettings) async -> [String] {
-        deployed.append(ref)
-        return ["deployed \(ref)"]
+    func deploy(_ commit: Commit, directory: String, at: String, repository: Repository, config: RepositorySettings) async -> String {
+        deployed.append("\(at): \(directory)")
+        return "deployed \(at): \(directory)"
     }
 }
 
@@ -32,8 +32,9 @@ final class RecordingDeployer: CommitDeployer, @unchecked Sendable {
         }
         let report = await PostReceive.run(repository: repository, updates: updates,
                                      config: RepositorySettings(deployRefs: ["refs/tags/v*", "refs/heads/*/release"]), deployer: deployer)
-        #expect(deployer.deployed == ["refs/tags/v1.2", "refs/heads/team/release"])
-        #expect(report.text == "pipedreamer: deployed refs/tags/v1.2\npipedreamer: deployed refs/heads/team/release")
+        // One commit under two deploy refs deploys once, naming both.
+        #expect(deployer.deployed == ["refs/tags/v1.2, refs/heads/team/release at \(sha.short): wf"])
+        #expect(report.text == "pipedreamer: deployed refs/tags/v1.2, refs/heads/team/release at \(sha.short): wf")
     }
 
     @Test func aDeletedDeployRefDeploysNothing() async {
