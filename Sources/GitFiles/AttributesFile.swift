@@ -4,6 +4,8 @@ struct AttributesFile: Sendable {
     struct Rule: Sendable {
         let pattern: AttributePattern
         let assignments: [AttributeAssignment]
+        /// 1-based line in the file, for messages.
+        let line: Int
     }
 
     struct MacroDefinition: Sendable {
@@ -13,6 +15,8 @@ struct AttributesFile: Sendable {
 
     /// The directory holding the file, "" for the root.
     let directory: String
+    /// The file's repository path, for messages.
+    let path: String
     /// `directory` as bytes, the base that patterns with a slash are relative to.
     let base: [UInt8]
     let depth: Int
@@ -20,14 +24,23 @@ struct AttributesFile: Sendable {
     let rules: [Rule]
     /// `[attr]` lines, in file order; only the root file may define macros.
     let macros: [MacroDefinition]
+    /// git's warnings for the lines it ignored as too long.
+    let warnings: [String]
+    /// More than `maxRules` lines assigned something; the rest were not read.
+    let isTruncated: Bool
 
-    /// git ignores longer lines and larger files rather than parse them.
+    /// git ignores longer lines and larger files rather than parse them: attr.c's ATTR_MAX_LINE_LENGTH
+    /// and ATTR_MAX_FILE_SIZE (git 2.39.1, "attr: ignore attribute lines exceeding 2048 bytes" and
+    /// "attr: ignore overly large gitattributes files").
     static let maxLineLength = 2048
     static let maxFileSize = 100 * 1024 * 1024
 
-    init(directory: String, contents: String) {
+    /// Lines that assign nothing are dropped (they cannot change any state); past `maxRules` of the
+    /// others, reading stops and `isTruncated` is set.
+    init(directory: String, contents: String, maxRules: Int = .max) {
         let directory = String(directory.drop { $0 == "/" }.reversed().drop { $0 == "/" }.reversed())
         self.directory = directory
+        path = joinPath(directory, ".gitattributes")
         base = Array(directory.utf8)
         depth = directory.isEmpty ? 0 : directory.split(separator: "/").count
 
@@ -37,15 +50,31 @@ struct AttributesFile: Sendable {
         if let nul = bytes.firstIndex(of: 0) { bytes.removeSubrange(nul...) }
         var rules = [Rule]()
         var macros = [MacroDefinition]()
-        for line in bytes.split(separator: ASCII.newline, omittingEmptySubsequences: false) {
-            switch Self.parse(line, macrosAllowed: directory.isEmpty) {
-            case .rule(let rule): rules.append(rule)
-            case .macro(let macro): macros.append(macro)
-            case nil: break
+        var warnings = [String]()
+        var truncated = false
+        // Many lines assign the same thing (`binary`): one list serves them all.
+        var sharedAssignments = [ArraySlice<UInt8>: [AttributeAssignment]]()
+        for (index, line) in bytes.split(separator: ASCII.newline, omittingEmptySubsequences: false).enumerated() {
+            if line.count >= Self.maxLineLength {
+                warnings.append("\(path): ignoring overly long attributes line \(index + 1), as git does")
+                continue
             }
+            switch Self.parse(line, macrosAllowed: directory.isEmpty, line: index + 1, shared: &sharedAssignments) {
+            case .rule(let rule) where !rule.assignments.isEmpty:
+                guard rules.count < maxRules else {
+                    truncated = true
+                    break
+                }
+                rules.append(rule)
+            case .macro(let macro): macros.append(macro)
+            case .rule, nil: break
+            }
+            if truncated { break }
         }
         self.rules = rules
         self.macros = macros
+        self.warnings = warnings
+        isTruncated = truncated
     }
 
     /// Whether this file's lines can apply to `path`: it sits in the root or an ancestor directory.
@@ -59,7 +88,8 @@ struct AttributesFile: Sendable {
     }
 
     /// One line, or nil for blank lines, comments and every line git rejects as a whole.
-    private static func parse(_ line: ArraySlice<UInt8>, macrosAllowed: Bool) -> Line? {
+    private static func parse(_ line: ArraySlice<UInt8>, macrosAllowed: Bool, line number: Int,
+                              shared: inout [ArraySlice<UInt8>: [AttributeAssignment]]) -> Line? {
         let text = line.drop(while: isBlank)
         guard let first = text.first, first != ASCII.hash, line.count < maxLineLength else { return nil }
 
@@ -75,9 +105,14 @@ struct AttributesFile: Sendable {
         }
 
         var assignments = [AttributeAssignment]()
-        for token in rest.split(whereSeparator: isBlank) {
-            guard let assignment = parseAssignment(token) else { return nil }
-            assignments.append(assignment)
+        if let known = shared[rest] {
+            assignments = known
+        } else {
+            for token in rest.split(whereSeparator: isBlank) {
+                guard let assignment = parseAssignment(token) else { return nil }
+                assignments.append(assignment)
+            }
+            shared[rest] = assignments
         }
 
         let macroPrefix = Array("[attr]".utf8)
@@ -91,7 +126,7 @@ struct AttributesFile: Sendable {
         let pattern = AttributePattern(name)
         // git ignores `!pattern` lines: negation is meaningless for attributes.
         if pattern.isNegative { return nil }
-        return .rule(Rule(pattern: pattern, assignments: assignments))
+        return .rule(Rule(pattern: pattern, assignments: assignments, line: number))
     }
 
     /// `name` (set), `-name` (unset), `!name` (unspecified) or `name=value`; nil when the name is invalid.

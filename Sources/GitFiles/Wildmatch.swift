@@ -7,21 +7,39 @@ enum Wildmatch {
         // A trailing 0 stands in for C's terminator, so the port can read one byte past the end.
         let pattern = Array(pattern) + [0]
         let text = Array(text) + [0]
-        return Matcher(pattern: pattern, text: text, pathname: pathname).match(from: 0, at: 0) == .match
+        var steps = Int.max
+        return match(pattern[...], text[...], pathname: pathname, stepsLeft: &steps) == true
     }
 
-    private enum Outcome { case match, noMatch, abortAll, abortToStarStar }
+    /// Whether `pattern` matches `text`, both ending in a 0 byte, spending `stepsLeft`; nil when it
+    /// ran out first. git's wildmatch.c has no such bound, and some patterns (`*a*a*a…b`) backtrack
+    /// exponentially in the length of the text.
+    static func match(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>, pathname: Bool,
+                      stepsLeft: inout Int) -> Bool? {
+        var matcher = Matcher(pattern: pattern, text: text, pathname: pathname, stepsLeft: stepsLeft)
+        defer { stepsLeft = max(matcher.stepsLeft, 0) }
+        switch matcher.match(from: pattern.startIndex, at: text.startIndex) {
+        case .match: return true
+        case .outOfSteps: return nil
+        case .noMatch, .abortAll, .abortToStarStar: return false
+        }
+    }
+
+    private enum Outcome { case match, noMatch, abortAll, abortToStarStar, outOfSteps }
 
     private struct Matcher {
-        let pattern: [UInt8]
-        let text: [UInt8]
+        let pattern: ArraySlice<UInt8>
+        let text: ArraySlice<UInt8>
         let pathname: Bool
+        var stepsLeft: Int
 
         /// Matches `pattern[start...]` against `text[textStart...]`.
-        func match(from start: Int, at textStart: Int) -> Outcome {
+        mutating func match(from start: Int, at textStart: Int) -> Outcome {
             var p = start
             var t = textStart
             while pattern[p] != 0 {
+                stepsLeft -= 1
+                if stepsLeft < 0 { return .outOfSteps }
                 var pch = pattern[p]
                 var tch = text[t]
                 if tch == 0 && pch != ASCII.star { return .abortAll }
@@ -41,7 +59,10 @@ enum Wildmatch {
                             && (pattern[p] == 0 || pattern[p] == ASCII.slash
                                 || (pattern[p] == ASCII.backslash && pattern[p + 1] == ASCII.slash)) {
                             // `**/` may match no directory at all: try the rest right here first.
-                            if pattern[p] == ASCII.slash && match(from: p + 1, at: t) == .match { return .match }
+                            if pattern[p] == ASCII.slash {
+                                let outcome = match(from: p + 1, at: t)
+                                if outcome == .match || outcome == .outOfSteps { return outcome }
+                            }
                             matchSlash = true
                         } else {
                             matchSlash = false
@@ -60,6 +81,8 @@ enum Wildmatch {
                         break
                     }
                     while tch != 0 {
+                        stepsLeft -= 1
+                        if stepsLeft < 0 { return .outOfSteps }
                         if !pattern[p].isGlobSpecial {
                             // Skip straight to the next occurrence of the literal that follows.
                             let literal = pattern[p]

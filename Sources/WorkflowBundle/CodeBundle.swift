@@ -60,11 +60,13 @@ public struct CodeBundle: Sendable {
             // Only what ships is held to the text rules: README, docs, diagrams and tests beside
             // workflow.yaml are neither read nor refused.
             guard BundleRules.mustBeText(relative) else { continue }
-            if isMarkedBinary(entry.path, attributes) {
+            // One evaluation per path: matching walks every attribute line.
+            let states = try attributes.specifiedStates(for: entry.path)
+            if isMarkedBinary(states) {
                 violations.append(binaryViolation(entry.path, because: "marked binary in .gitattributes"))
                 continue
             }
-            if attributes.state(of: "filter", for: entry.path) == .value("lfs") {
+            if states["filter"] == .value("lfs") {
                 violations.append(lfsViolation(entry.path))
                 continue
             }
@@ -167,8 +169,8 @@ public struct CodeBundle: Sendable {
         }
     }
 
-    private static func isMarkedBinary(_ path: String, _ attributes: GitAttributes) -> Bool {
-        attributes.state(of: "binary", for: path) == .set || attributes.state(of: "diff", for: path) == .unset
+    private static func isMarkedBinary(_ states: [String: AttributeState]) -> Bool {
+        states["binary"] == .set || states["diff"] == .unset
     }
 
     private static func contentViolation(_ entry: SnapshotEntry, head: [UInt8], size: Int) -> Violation? {

@@ -111,7 +111,7 @@ func plainDescription(of error: Error) -> String {
     default:
         let typeName = String(reflecting: type(of: error))
         if typeName.hasPrefix("Foundation.") { return error.localizedDescription }
-        let ours = ["Deploy.", "GitShim.", "Hooks.", "KubeClient.", "pipedreamer."].contains { typeName.hasPrefix($0) }
+        let ours = ["Deploy.", "GitFiles.", "GitShim.", "Hooks.", "KubeClient.", "pipedreamer."].contains { typeName.hasPrefix($0) }
         if ours { return String(describing: error) }
         return "unexpected error: \(words(String(describing: error)))"
     }

@@ -186,14 +186,14 @@ import Testing
     @Test func everyPatternMatchesTheSamePathsAsGit() throws {
         let grid = try Fixture.grid.get()
         for path in grid.paths {
-            #expect(stateNames(grid.fromIndex.specifiedStates(for: path)) == grid.git[path, default: [:]], "\(path)")
+            #expect(try stateNames(grid.fromIndex.specifiedStates(for: path)) == grid.git[path, default: [:]], "\(path)")
         }
     }
 
     @Test func everyPathAgreesWithGitCheckAttrAll() throws {
         let fixture = try Fixture.shared.get()
         for path in fixture.paths {
-            #expect(stateNames(fixture.fromIndex.specifiedStates(for: path)) == fixture.git[path, default: [:]], "\(path)")
+            #expect(try stateNames(fixture.fromIndex.specifiedStates(for: path)) == fixture.git[path, default: [:]], "\(path)")
         }
     }
 
@@ -201,7 +201,7 @@ import Testing
         let fixture = try Fixture.shared.get()
         for path in fixture.paths {
             for attribute in Fixture.requested {
-                let ours = stateName(fixture.fromIndex.state(of: attribute, for: path))
+                let ours = try stateName(fixture.fromIndex.state(of: attribute, for: path))
                 #expect(ours == fixture.gitRequested[path]?[attribute], "\(path) \(attribute)")
             }
         }
@@ -210,7 +210,7 @@ import Testing
     @Test func loadingFromTheCommitGivesTheSameStatesAsTheIndex() throws {
         let fixture = try Fixture.shared.get()
         for path in fixture.paths {
-            #expect(fixture.fromCommit.specifiedStates(for: path) == fixture.fromIndex.specifiedStates(for: path), "\(path)")
+            #expect(try fixture.fromCommit.specifiedStates(for: path) == fixture.fromIndex.specifiedStates(for: path), "\(path)")
         }
     }
 
@@ -225,30 +225,30 @@ import Testing
     @Test func loadedDeeperFileOverridesTheRoot() throws {
         let snapshot = MemorySnapshot([".gitattributes": "*.ts -diff\n", "nodes/.gitattributes": "*.ts diff=ts\n"])
         let attributes = try GitAttributes.load(from: snapshot, for: ["nodes/fetch.ts", "app.ts"])
-        #expect(attributes.state(of: "diff", for: "nodes/fetch.ts") == .value("ts"))
-        #expect(attributes.state(of: "diff", for: "app.ts") == .unset)
+        #expect(try attributes.state(of: "diff", for: "nodes/fetch.ts") == .value("ts"))
+        #expect(try attributes.state(of: "diff", for: "app.ts") == .unset)
     }
 
     @Test func loadIgnoresMacrosDefinedBelowTheRoot() throws {
         let snapshot = MemorySnapshot(["a/.gitattributes": "[attr]mine -diff\n*.x mine\n"])
         let attributes = try GitAttributes.load(from: snapshot, for: ["a/f.x"])
-        #expect(attributes.specifiedStates(for: "a/f.x") == ["mine": .set])
+        #expect(try attributes.specifiedStates(for: "a/f.x") == ["mine": .set])
     }
 
     @Test func attributesAreUnspecifiedWithoutAnyGitattributes() throws {
         let attributes = try GitAttributes.load(from: MemorySnapshot([:]), for: ["a/b.png"])
-        #expect(attributes.state(of: "binary", for: "a/b.png") == .unspecified)
+        #expect(try attributes.state(of: "binary", for: "a/b.png") == .unspecified)
     }
 
-    @Test func stateOfAnUnmentionedAttributeIsUnspecified() {
+    @Test func stateOfAnUnmentionedAttributeIsUnspecified() throws {
         let attributes = GitAttributes(files: [(directory: "", contents: "*.png binary\n")])
-        #expect(attributes.state(of: "filter", for: "x.png") == .unspecified)
+        #expect(try attributes.state(of: "filter", for: "x.png") == .unspecified)
     }
 
-    @Test func fileOutsideTheAncestorsOfThePathDoesNotApply() {
+    @Test func fileOutsideTheAncestorsOfThePathDoesNotApply() throws {
         let attributes = GitAttributes(files: [(directory: "other", contents: "*.png binary\n")])
-        #expect(attributes.state(of: "binary", for: "nodes/x.png") == .unspecified)
-        #expect(attributes.state(of: "binary", for: "other/x.png") == .set)
+        #expect(try attributes.state(of: "binary", for: "nodes/x.png") == .unspecified)
+        #expect(try attributes.state(of: "binary", for: "other/x.png") == .set)
     }
 }
 
@@ -262,7 +262,7 @@ private func expectStates(
     for path in paths {
         #expect(fixture.paths.contains(path), "\(path) is not in the fixture", sourceLocation: sourceLocation)
         #expect(fixture.git[path, default: [:]] == expected, "git, \(path)", sourceLocation: sourceLocation)
-        #expect(stateNames(fixture.fromIndex.specifiedStates(for: path)) == expected, "\(path)", sourceLocation: sourceLocation)
+        #expect(try stateNames(fixture.fromIndex.specifiedStates(for: path)) == expected, "\(path)", sourceLocation: sourceLocation)
     }
 }
 
