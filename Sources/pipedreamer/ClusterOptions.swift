@@ -16,9 +16,28 @@ struct ClusterOptions: ParsableArguments {
                                valueName: "duration"))
     var requestTimeout: String?
 
+    @Option(name: .customLong("as"),
+            help: ArgumentHelp("User to impersonate for every request, as kubectl --as. (default: the user entry's as:, else none)",
+                               valueName: "user"))
+    var asUser: String?
+
+    @Option(name: .customLong("as-group"),
+            help: ArgumentHelp("Group to impersonate; repeat for several. Needs --as or as: in the user entry. (default: the user entry's as-groups)",
+                               valueName: "group"))
+    var asGroups: [String] = []
+
+    @Option(name: .customLong("as-uid"),
+            help: ArgumentHelp("UID to impersonate. Needs --as or as: in the user entry. (default: the user entry's as-uid)",
+                               valueName: "uid"))
+    var asUID: String?
+
     /// The cluster, context and credentials the kubeconfig selects; reads files only, sends nothing.
     func connection() throws -> ClusterConnection {
-        try mapErrors { try KubeConfigLoader.load(KubeConfigOptions(kubeconfig: kubeconfig, context: context)) }
+        try mapErrors {
+            try KubeConfigLoader.load(KubeConfigOptions(
+                kubeconfig: kubeconfig, context: context,
+                impersonation: KubeImpersonationFlags(user: asUser, groups: asGroups, uid: asUID)))
+        }
     }
 
     /// A client for `connection`; it makes no request until used. Warnings go to standard error.

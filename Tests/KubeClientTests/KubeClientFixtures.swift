@@ -23,6 +23,15 @@ final class KubeTestRecorder: @unchecked Sendable {
     }
 }
 
+/// A clock tests move by hand, for token-file and id-token expiry.
+final class KubeTestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var time = Date(timeIntervalSince1970: 1_800_000_000)
+
+    var now: Date { lock.withLock { time } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { time += seconds } }
+}
+
 /// Runs `body` with a client talking to a fake API server that answers `replies`, then shuts both down.
 func withFakeAPI<T>(_ replies: [FakeReply], serverTLS: TLSConfiguration? = nil, tls: KubeTLSSettings = KubeTLSSettings(),
                     credentials: KubeCredentials = KubeCredentials(token: SecretText("s3cr3t-token"), userName: "ci"),

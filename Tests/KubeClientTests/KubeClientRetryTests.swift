@@ -96,16 +96,32 @@ import Testing
         #expect(port > 0)
     }
 
-    @Test func tokenFileIsReadForEveryRequest() async throws {
+    @Test func tokenFileIsReadAgainOnceAMinuteHasPassed() async throws {
         let scratch = KubeScratch()
         let tokenFile = scratch.write("token", "first\n")
-        let headers = try await withFakeAPI([ok], credentials: KubeCredentials(tokenFile: tokenFile)) { client, server in
+        let clock = KubeTestClock()
+        var options = KubeTestRecorder().options()
+        options.now = { clock.now }
+        let headers = try await withFakeAPI([ok], credentials: KubeCredentials(tokenFile: tokenFile), options: options) { client, server in
             _ = try await client.serverVersion()
             scratch.write("token", "second")
+            clock.advance(59)
+            _ = try await client.serverVersion()
+            clock.advance(1)
             _ = try await client.serverVersion()
             return server.requests.map { $0.header("Authorization") }
         }
-        #expect(headers == ["Bearer first", "Bearer second"])
+        #expect(headers == ["Bearer first", "Bearer first", "Bearer second"])
+    }
+
+    @Test func tokenFileThatCannotBeReadFallsBackToTheInlineToken() async throws {
+        let scratch = KubeScratch()
+        let credentials = KubeCredentials(token: SecretText("inline"), tokenFile: "\(scratch.path)/missing")
+        let headers = try await withFakeAPI([ok], credentials: credentials) { client, server in
+            _ = try await client.serverVersion()
+            return server.requests.map { $0.header("Authorization") }
+        }
+        #expect(headers == ["Bearer inline"])
     }
 
     @Test func rejectedExecCredentialIsRenewedOnce() async throws {

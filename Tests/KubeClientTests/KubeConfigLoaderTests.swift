@@ -53,9 +53,9 @@ import Testing
         #expect(connection.credentials.tokenFile == "\(scratch.path)/conf/token")
     }
 
-    @Test func missingTokenFileIsAnError() throws {
+    @Test func missingTokenFileWithoutATokenIsAnError() throws {
         let file = scratch.write("config", kubeconfig(server: "https://k", user: "    tokenFile: /nonexistent/token"))
-        #expect(throws: KubeConfigError("user \"ci\" in \(file): tokenFile /nonexistent/token does not exist")) {
+        #expect(throws: KubeConfigError("user \"ci\" in \(file): tokenFile /nonexistent/token does not exist or is not readable")) {
             try KubeConfigLoader.load(scratch.options(kubeconfig: file))
         }
     }
@@ -103,9 +103,9 @@ import Testing
         }
     }
 
-    @Test func authProviderIsRefusedWithAPointerToExecPlugins() throws {
+    @Test func theRemovedGCPAuthProviderIsRefusedWithAPointerToItsPlugin() throws {
         let file = scratch.write("config", kubeconfig(server: "https://k", user: "    auth-provider:\n      name: gcp\n      config: {}"))
-        #expect(throws: KubeConfigError("user \"ci\" in \(file): auth-provider \"gcp\" is not supported (kubectl dropped it too); use an exec credential plugin instead, e.g. gke-gcloud-auth-plugin for GKE, kubelogin for Azure or OIDC")) {
+        #expect(throws: KubeConfigError("user \"ci\" in \(file): the gcp auth-provider was removed from kubectl; use the gke-gcloud-auth-plugin exec credential plugin instead")) {
             try KubeConfigLoader.load(scratch.options(kubeconfig: file))
         }
     }
@@ -116,9 +116,11 @@ import Testing
         #expect(tls == KubeTLSSettings(insecureSkipVerify: true, serverName: "api.internal", clusterName: "test"))
     }
 
-    @Test func serverWithoutSchemeDefaultsToHTTPS() throws {
-        let file = scratch.write("config", kubeconfig(server: "10.0.0.1:6443"))
-        #expect(try KubeConfigLoader.load(scratch.options(kubeconfig: file)).server.absoluteString == "https://10.0.0.1:6443")
+    @Test func serverWithoutSchemeIsPlainHTTPAsForKubectl() throws {
+        let file = scratch.write("config", kubeconfig(server: "10.0.0.1:6443", user: "    token: t"))
+        let connection = try KubeConfigLoader.load(scratch.options(kubeconfig: file))
+        #expect(connection.server.absoluteString == "http://10.0.0.1:6443")
+        #expect(connection.credentials == KubeCredentials(userName: "ci"))
     }
 
     @Test func malformedYAMLNamesTheFileAndLineWithoutQuotingIt() throws {

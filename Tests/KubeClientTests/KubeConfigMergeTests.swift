@@ -138,7 +138,7 @@ import Testing
         #expect(connection == ClusterConnection(
             server: URL(string: "https://10.96.0.1:443")!,
             tls: KubeTLSSettings(certificateAuthority: .file("\(scratch.path)/serviceaccount/ca.crt")),
-            credentials: KubeCredentials(tokenFile: "\(scratch.path)/serviceaccount/token"),
+            credentials: KubeCredentials(token: SecretText("sa-token"), tokenFile: "\(scratch.path)/serviceaccount/token"),
             namespace: "jobs", origin: "in-cluster service account (\(scratch.path)/serviceaccount)"))
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -55,18 +58,24 @@ struct FakeReply: Sendable {
 final class FakeAPIServer: @unchecked Sendable {
     private let lock = NSLock()
     private var recorded: [RecordedRequest] = []
-    private let replies: [FakeReply]
+    private let answer: @Sendable (RecordedRequest, Int) -> FakeReply
     private var channel: Channel?
     private(set) var port = 0
     let scheme: String
 
-    private init(replies: [FakeReply], scheme: String) {
-        self.replies = replies
+    private init(scheme: String, answer: @escaping @Sendable (RecordedRequest, Int) -> FakeReply) {
+        self.answer = answer
         self.scheme = scheme
     }
 
     static func start(_ replies: [FakeReply], tls: TLSConfiguration? = nil) async throws -> FakeAPIServer {
-        let server = FakeAPIServer(replies: replies, scheme: tls == nil ? "http" : "https")
+        try await start(tls: tls) { _, index in replies[min(index, replies.count - 1)] }
+    }
+
+    /// A server that answers each request (and its index) with `answer`, e.g. by path.
+    static func start(tls: TLSConfiguration? = nil,
+                      answer: @escaping @Sendable (RecordedRequest, Int) -> FakeReply) async throws -> FakeAPIServer {
+        let server = FakeAPIServer(scheme: tls == nil ? "http" : "https", answer: answer)
         let sslContext = try tls.map(NIOSSLContext.init(configuration:))
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -90,22 +99,32 @@ final class FakeAPIServer: @unchecked Sendable {
     var requests: [RecordedRequest] { lock.withLock { recorded } }
 
     fileprivate func record(_ request: RecordedRequest) -> FakeReply {
-        lock.withLock {
+        let index = lock.withLock {
             recorded.append(request)
-            return replies[min(recorded.count - 1, replies.count - 1)]
+            return recorded.count - 1
         }
+        return answer(request, index)
     }
 
     func stop() async {
         try? await channel?.close().get()
     }
 
-    /// A port on which nothing listens: bound, then closed.
+    /// A port on which nothing listens: bound but never listened on, and kept bound for the rest of
+    /// the run, so connecting is refused and no server started meanwhile by a parallel test takes it.
     static func closedPort() async throws -> Int {
-        let server = try await start([.json("{}")])
-        let port = server.port
-        await server.stop()
-        return port
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard descriptor >= 0, bound else { throw CocoaError(.fileWriteUnknown) }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

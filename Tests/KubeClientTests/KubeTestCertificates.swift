@@ -41,6 +41,14 @@ struct KubeTestCertificates: Sendable {
         return tls
     }
 
+    /// The server's TLS configuration, checking a client certificate when one is presented (as kube-apiserver does).
+    func serverTLSAcceptingClientCertificates() throws -> TLSConfiguration {
+        var tls = try serverTLS()
+        tls.certificateVerification = .optionalVerification
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCACertificate))
+        return tls
+    }
+
     private init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("kube-pki-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

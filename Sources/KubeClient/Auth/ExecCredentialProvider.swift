@@ -43,10 +43,13 @@ public actor ExecCredentialProvider {
     /// Forgets the cached credential: the server rejected it.
     public func invalidate() { cached = nil }
 
-    /// `KUBERNETES_EXEC_INFO`: tells the plugin which API version to answer in and that no terminal is available.
-    static func execInfo(apiVersion: String) -> String {
+    /// `KUBERNETES_EXEC_INFO`: the API version to answer in, that no terminal is available, and with
+    /// `provideClusterInfo` the cluster (exec.go `refreshCredsLocked` sets `spec.cluster` from `rest.ConfigToExecCluster`).
+    static func execInfo(apiVersion: String, cluster: ExecClusterInfo? = nil) -> String {
+        var spec: [String: JSONValue] = ["interactive": .bool(false)]
+        if let cluster { spec["cluster"] = cluster.json }
         let info = JSONValue.object(["apiVersion": .string(apiVersion), "kind": .string("ExecCredential"),
-                                     "spec": .object(["interactive": .bool(false)])])
+                                     "spec": .object(spec)])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(info)) ?? Data(), as: UTF8.self)
@@ -60,7 +63,7 @@ public actor ExecCredentialProvider {
         let executable = try locate(config, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin")
         var merged = environment
         for variable in config.env { merged[variable.name] = variable.value.revealed }
-        merged["KUBERNETES_EXEC_INFO"] = execInfo(apiVersion: config.apiVersion)
+        merged["KUBERNETES_EXEC_INFO"] = execInfo(apiVersion: config.apiVersion, cluster: config.cluster)
         let result: PluginProcess.Result
         do {
             result = try await PluginProcess.run(executable: executable, arguments: config.args, environment: merged, timeout: timeout)

@@ -16,9 +16,14 @@ public struct ClusterConnection: Sendable, Equatable {
     /// The cluster's `proxy-url`, when set: used for every request, in place of `HTTPS_PROXY`,
     /// `HTTP_PROXY` and `NO_PROXY`.
     public var proxy: KubeProxy?
+    /// Whom every request acts as; nil sends no `Impersonate-*` header.
+    public var impersonation: KubeImpersonation?
+    /// The cluster's `disable-compression`; requests never ask for gzip either way (see the README).
+    public var disableCompression: Bool
 
     public init(server: URL, tls: KubeTLSSettings = KubeTLSSettings(), credentials: KubeCredentials = KubeCredentials(),
-                namespace: String? = nil, contextName: String? = nil, origin: String, proxy: KubeProxy? = nil) {
+                namespace: String? = nil, contextName: String? = nil, origin: String, proxy: KubeProxy? = nil,
+                impersonation: KubeImpersonation? = nil, disableCompression: Bool = false) {
         self.server = server
         self.tls = tls
         self.credentials = credentials
@@ -26,6 +31,8 @@ public struct ClusterConnection: Sendable, Equatable {
         self.contextName = contextName
         self.origin = origin
         self.proxy = proxy
+        self.impersonation = impersonation
+        self.disableCompression = disableCompression
     }
 }
 
@@ -74,26 +81,57 @@ public struct KubeTLSSettings: Sendable, Equatable {
     }
 }
 
-/// A user's credentials. The client sends a token (static, from a file, or from an exec plugin)
-/// as a bearer header and a client certificate (static or from the plugin) during the handshake.
+/// A user's credentials. The client sends a token (static, from a file, from an exec plugin or
+/// the oidc `id-token`) as a bearer header, or basic auth, and a client certificate (static or from
+/// the plugin) during the handshake. The kubeconfig loader fills them only for TLS servers.
 public struct KubeCredentials: Sendable, Equatable {
     public var token: SecretText?
-    /// Re-read on every request: projected service-account tokens rotate.
+    /// Read when requests are made, at most once a minute, and preferred to `token` while it reads
+    /// (`transport/token_source.go`): projected service-account tokens rotate.
     public var tokenFile: String?
     public var clientCertificate: PEMSource?
     public var clientKey: PEMSource?
     public var exec: ExecConfig?
+    /// `username`/`password`, sent as `Authorization: Basic`.
+    public var basicAuth: BasicAuth?
+    /// The `auth-provider: oidc` entry's `id-token`, checked for expiry before it is sent.
+    public var oidc: OIDCToken?
     /// The kubeconfig user entry, for messages; nil in-cluster or without a user.
     public var userName: String?
 
     public init(token: SecretText? = nil, tokenFile: String? = nil, clientCertificate: PEMSource? = nil,
-                clientKey: PEMSource? = nil, exec: ExecConfig? = nil, userName: String? = nil) {
+                clientKey: PEMSource? = nil, exec: ExecConfig? = nil, basicAuth: BasicAuth? = nil,
+                oidc: OIDCToken? = nil, userName: String? = nil) {
         self.token = token
         self.tokenFile = tokenFile
         self.clientCertificate = clientCertificate
         self.clientKey = clientKey
         self.exec = exec
+        self.basicAuth = basicAuth
+        self.oidc = oidc
         self.userName = userName
+    }
+
+    /// `tools/clientcmd/client_config.go` `getUserIdentificationPartialConfig` with `transport`'s
+    /// rules: whether any credential is set (none is read for a plain-HTTP server).
+    public var isEmpty: Bool {
+        token == nil && tokenFile == nil && clientCertificate == nil && exec == nil && basicAuth == nil && oidc == nil
+    }
+}
+
+/// `username` and `password` of a kubeconfig user.
+public struct BasicAuth: Sendable, Equatable {
+    public var username: String
+    public var password: SecretText
+
+    public init(username: String, password: SecretText) {
+        self.username = username
+        self.password = password
+    }
+
+    /// `transport/round_trippers.go` `basicAuthRoundTripper`: Go's `SetBasicAuth`, base64 of `user:password`.
+    var header: SecretText {
+        SecretText("Basic " + Data("\(username):\(password.revealed)".utf8).base64EncodedString())
     }
 }
 
@@ -112,9 +150,13 @@ public struct ExecConfig: Sendable, Equatable {
     public var interactiveMode: String?
     /// The kubeconfig user entry, for messages.
     public var userName: String
+    /// Set when the entry says `provideClusterInfo: true`: passed in `KUBERNETES_EXEC_INFO`.
+    public var cluster: ExecClusterInfo?
 
     public init(command: String, args: [String] = [], env: [(name: String, value: SecretText)] = [],
-                apiVersion: String, installHint: String? = nil, interactiveMode: String? = nil, userName: String) {
+                apiVersion: String, installHint: String? = nil, interactiveMode: String? = nil, userName: String,
+                cluster: ExecClusterInfo? = nil) {
+        self.cluster = cluster
         self.command = command
         self.args = args
         self.env = env
@@ -128,5 +170,6 @@ public struct ExecConfig: Sendable, Equatable {
         lhs.command == rhs.command && lhs.args == rhs.args && lhs.apiVersion == rhs.apiVersion
             && lhs.env.map(\.name) == rhs.env.map(\.name) && lhs.env.map(\.value) == rhs.env.map(\.value)
             && lhs.installHint == rhs.installHint && lhs.interactiveMode == rhs.interactiveMode && lhs.userName == rhs.userName
+            && lhs.cluster == rhs.cluster
     }
 }

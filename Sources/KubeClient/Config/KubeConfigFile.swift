@@ -12,6 +12,9 @@ struct KubeConfigFile {
         var insecureSkipTLSVerify = false
         var tlsServerName: String?
         var proxyURL: String?
+        var disableCompression = false
+        /// `extensions[client.authentication.k8s.io/exec].extension`, passed to exec plugins as `spec.cluster.config`.
+        var execExtension: JSONValue?
     }
 
     struct Exec {
@@ -21,6 +24,13 @@ struct KubeConfigFile {
         var apiVersion: String?
         var installHint: String?
         var interactiveMode: String?
+        var provideClusterInfo = false
+    }
+
+    /// `auth-provider`: its name and string-valued `config`.
+    struct AuthProvider {
+        var name: String
+        var config: [String: String]
     }
 
     struct User {
@@ -31,8 +41,14 @@ struct KubeConfigFile {
         var token: String?
         var tokenFile: String?
         var username: String?
+        var password: String?
         var exec: Exec?
-        var authProvider: String?
+        var authProvider: AuthProvider?
+        /// `as`, `as-uid`, `as-groups`, `as-user-extra`: impersonation, as client-go's `AuthInfo` names them.
+        var impersonate: String?
+        var impersonateUID: String?
+        var impersonateGroups: [String] = []
+        var impersonateExtra: [String: [String]] = [:]
     }
 
     struct Context {
@@ -81,12 +97,14 @@ struct KubeConfigFile {
                     certificateAuthorityData: try fields.string("certificate-authority-data"),
                     insecureSkipTLSVerify: try fields.bool("insecure-skip-tls-verify") ?? false,
                     tlsServerName: try fields.string("tls-server-name"),
-                    proxyURL: try fields.string("proxy-url"))
+                    proxyURL: try fields.string("proxy-url"),
+                    disableCompression: try fields.bool("disable-compression") ?? false,
+                    execExtension: try Self.execExtension(fields))
         }
         users = try top.namedList("users", entry: "user") { name, fields in
-            var authProvider: String?
+            var authProvider: AuthProvider?
             if let provider = try fields.map("auth-provider") {
-                authProvider = try provider.string("name") ?? "unnamed"
+                authProvider = AuthProvider(name: try provider.string("name") ?? "", config: try provider.stringMap("config"))
             }
             return User(clientCertificate: resolve(try fields.string("client-certificate")),
                         clientCertificateData: try fields.string("client-certificate-data"),
@@ -95,8 +113,13 @@ struct KubeConfigFile {
                         token: try fields.string("token"),
                         tokenFile: resolve(try fields.string("tokenFile")),
                         username: try fields.string("username"),
+                        password: try fields.string("password"),
                         exec: try fields.map("exec").map { try Self.exec($0, directory: directory) },
-                        authProvider: authProvider)
+                        authProvider: authProvider,
+                        impersonate: try fields.string("as"),
+                        impersonateUID: try fields.string("as-uid"),
+                        impersonateGroups: try fields.stringList("as-groups"),
+                        impersonateExtra: try fields.stringListMap("as-user-extra"))
         }
         contexts = try top.namedList("contexts", entry: "context") { _, fields in
             Context(cluster: try fields.string("cluster"), user: try fields.string("user"),
@@ -125,7 +148,19 @@ struct KubeConfigFile {
         // client-go resolves a command given as a path against the kubeconfig's directory; bare names use PATH.
         let resolved = command.contains("/") ? resolve(command, against: directory) : command
         return Exec(command: resolved, args: args, env: env, apiVersion: try fields.string("apiVersion"),
-                    installHint: try fields.string("installHint"), interactiveMode: try fields.string("interactiveMode"))
+                    installHint: try fields.string("installHint"), interactiveMode: try fields.string("interactiveMode"),
+                    provideClusterInfo: try fields.bool("provideClusterInfo") ?? false)
+    }
+
+    /// client-go's `clusterExtensionKey` (`tools/clientcmd/client_config.go`): the cluster's
+    /// `extensions` entry named `client.authentication.k8s.io/exec`, whose `extension` reaches the plugin.
+    private static func execExtension(_ fields: YAMLFields) throws -> JSONValue? {
+        for (index, item) in try fields.list("extensions").enumerated() {
+            let entry = try YAMLFields(node: item, context: fields.context, field: "extensions[\(index)]")
+            guard try entry.string("name") == "client.authentication.k8s.io/exec" else { continue }
+            return try entry.json("extension")
+        }
+        return nil
     }
 
     static func resolve(_ path: String, against directory: String) -> String {

@@ -12,11 +12,15 @@ public struct KubeConfigOptions: Sendable {
     public var homeDirectory: String?
     /// The service-account mount used in-cluster (token, ca.crt, namespace).
     public var serviceAccountDirectory: String
+    /// `--as`, `--as-group`, `--as-uid`.
+    public var impersonation: KubeImpersonationFlags
 
     public init(kubeconfig: String? = nil, context: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 homeDirectory: String? = nil,
-                serviceAccountDirectory: String = InClusterConfig.defaultDirectory) {
+                serviceAccountDirectory: String = InClusterConfig.defaultDirectory,
+                impersonation: KubeImpersonationFlags = KubeImpersonationFlags()) {
+        self.impersonation = impersonation
         self.kubeconfig = kubeconfig
         self.context = context
         self.environment = environment
@@ -32,8 +36,12 @@ public enum KubeConfigLoader {
         let (files, looked) = try kubeconfigFiles(options)
         let config = try KubeConfigMerge(files: files.map(KubeConfigFile.init(path:)))
         if config.isEmpty, options.context == nil, InClusterConfig.isAvailable(options.environment) {
-            return try InClusterConfig.connection(environment: options.environment,
-                                                  directory: options.serviceAccountDirectory)
+            var connection = try InClusterConfig.connection(environment: options.environment,
+                                                            directory: options.serviceAccountDirectory)
+            // tools/clientcmd/client_config.go inClusterClientConfig.ClientConfig copies the --as* overrides.
+            connection.impersonation = try KubeUserRules.impersonation(
+                KubeConfigFile.Named(name: "", value: KubeConfigFile.User(), file: connection.origin), flags: options.impersonation)
+            return connection
         }
         if files.isEmpty {
             throw KubeConfigError("""
@@ -41,7 +49,7 @@ public enum KubeConfigLoader {
                 (KUBERNETES_SERVICE_HOST is not set); pass --kubeconfig FILE or set KUBECONFIG
                 """)
         }
-        return try KubeContextResolver(config: config).connection(context: options.context)
+        return try KubeContextResolver(config: config, impersonationFlags: options.impersonation).connection(context: options.context)
     }
 
     /// The files to merge, and the places looked at (for the not-found message).
@@ -92,7 +100,10 @@ struct KubeConfigMerge {
     }
 }
 
-/// The in-cluster service account, as client-go's `InClusterConfig` reads it.
+/// The in-cluster service account, as client-go's `rest.InClusterConfig` (`rest/config.go`) reads it:
+/// the token read now (an unreadable one is an error) and kept as the fallback while the file is
+/// re-read (`BearerTokenFile`), the CA when it exists, the namespace from `POD_NAMESPACE` or the
+/// mounted file (`tools/clientcmd/client_config.go` `inClusterClientConfig.Namespace`).
 public enum InClusterConfig {
     public static let defaultDirectory = "/var/run/secrets/kubernetes.io/serviceaccount"
 
@@ -109,16 +120,18 @@ public enum InClusterConfig {
         }
         let base = URL(fileURLWithPath: directory)
         let tokenFile = base.appendingPathComponent("token").path
-        guard FileManager.default.isReadableFile(atPath: tokenFile) else {
+        guard let tokenData = FileManager.default.contents(atPath: tokenFile) else {
             throw KubeConfigError("in-cluster: cannot read the service account token \(tokenFile); is a service account token mounted?")
         }
+        let token = String(decoding: tokenData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let caFile = base.appendingPathComponent("ca.crt").path
-        let namespace = (try? String(contentsOfFile: base.appendingPathComponent("namespace").path, encoding: .utf8))?
+        let namespace = environment["POD_NAMESPACE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (try? String(contentsOfFile: base.appendingPathComponent("namespace").path, encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return ClusterConnection(
             server: server,
             tls: KubeTLSSettings(certificateAuthority: FileManager.default.fileExists(atPath: caFile) ? .file(caFile) : nil),
-            credentials: KubeCredentials(tokenFile: tokenFile),
+            credentials: KubeCredentials(token: token.isEmpty ? nil : SecretText(token), tokenFile: tokenFile),
             namespace: namespace?.isEmpty == false ? namespace : nil,
             origin: "in-cluster service account (\(directory))")
     }

@@ -4,6 +4,7 @@ import Foundation
 /// cluster and user entries it names the way kubectl's validation does.
 struct KubeContextResolver {
     let config: KubeConfigMerge
+    var impersonationFlags = KubeImpersonationFlags()
 
     func connection(context requested: String?) throws -> ClusterConnection {
         let context = try selectContext(requested)
@@ -14,17 +15,22 @@ struct KubeContextResolver {
         guard let cluster = config.clusters[clusterName] else {
             throw KubeConfigError("cluster \"\(clusterName)\" (used by \(where_)) is not defined in \(config.fileList)")
         }
-        var credentials = KubeCredentials()
+        // A context without a user still gets the --as flags, as kubectl's getAuthInfo merges them onto an empty entry.
+        var user = KubeConfigFile.Named(name: "", value: KubeConfigFile.User(), file: context.file)
         if let userName = context.value.user, !userName.isEmpty {
-            guard let user = config.users[userName] else {
+            guard let entry = config.users[userName] else {
                 throw KubeConfigError("user \"\(userName)\" (used by \(where_)) is not defined in \(config.fileList)")
             }
-            credentials = try Self.credentials(user)
+            user = entry
         }
         let (server, tls, proxy) = try Self.cluster(cluster)
+        let impersonation = try KubeUserRules.impersonation(user, flags: impersonationFlags)
+        let credentials = try KubeUserRules.credentials(user, cluster: cluster, tls: tls,
+                                                        secure: server.scheme?.lowercased() == "https")
         let namespace = context.value.namespace.flatMap { $0.isEmpty ? nil : $0 }
         return ClusterConnection(server: server, tls: tls, credentials: credentials, namespace: namespace,
-                                 contextName: context.name, origin: where_, proxy: proxy)
+                                 contextName: context.name, origin: where_, proxy: proxy,
+                                 impersonation: impersonation, disableCompression: cluster.value.disableCompression)
     }
 
     private func selectContext(_ requested: String?) throws -> KubeConfigFile.Named<KubeConfigFile.Context> {
@@ -58,7 +64,9 @@ struct KubeContextResolver {
         }
         // User info in the server URL is never sent (credentials come from the user entry), so it is
         // dropped here and no message or rendering of the connection can show it.
-        let withScheme = URLCredentials.redacted(serverText.contains("://") ? serverText : "https://\(serverText)")
+        // rest/url_utils.go defaultServerUrlFor: a server without a scheme is https only when TLS is configured,
+        // and client_config.go asks before any TLS field is copied in, so kubectl reaches it over plain http.
+        let withScheme = URLCredentials.redacted(serverText.contains("://") ? serverText : "http://\(serverText)")
         guard let server = URL(string: withScheme), ["http", "https"].contains(server.scheme?.lowercased() ?? ""),
               let host = server.host, !host.isEmpty else {
             throw KubeConfigError("\(where_): server \"\(URLCredentials.redacted(serverText))\" is not an http(s) URL")
@@ -76,49 +84,8 @@ struct KubeContextResolver {
         return (server, tls, proxy)
     }
 
-    private static func credentials(_ entry: KubeConfigFile.Named<KubeConfigFile.User>) throws -> KubeCredentials {
-        let where_ = "user \"\(entry.name)\" in \(entry.file)"
-        let user = entry.value
-        if let provider = user.authProvider {
-            throw KubeConfigError("""
-                \(where_): auth-provider "\(provider)" is not supported (kubectl dropped it too); use an exec \
-                credential plugin instead, e.g. gke-gcloud-auth-plugin for GKE, kubelogin for Azure or OIDC
-                """)
-        }
-        if user.username != nil {
-            throw KubeConfigError("\(where_): username/password authentication is not supported; use a token, client certificate or exec plugin")
-        }
-        let certificate = try pem(file: user.clientCertificate, data: user.clientCertificateData,
-                                  field: "client-certificate", where: where_)
-        let key = try pem(file: user.clientKey, data: user.clientKeyData, field: "client-key", where: where_)
-        if (certificate == nil) != (key == nil) {
-            let (set, missing) = certificate == nil ? ("client-key", "client-certificate") : ("client-certificate", "client-key")
-            throw KubeConfigError("\(where_): \(set) is set but \(missing) is not; a client certificate needs both")
-        }
-        if let tokenFile = user.tokenFile, !tokenFile.isEmpty, !FileManager.default.fileExists(atPath: tokenFile) {
-            throw KubeConfigError("\(where_): tokenFile \(tokenFile) does not exist")
-        }
-        return KubeCredentials(token: user.token.flatMap { $0.isEmpty ? nil : SecretText($0) },
-                               tokenFile: user.tokenFile.flatMap { $0.isEmpty ? nil : $0 },
-                               clientCertificate: certificate, clientKey: key,
-                               exec: try user.exec.map { try execConfig($0, user: entry.name, where: where_) },
-                               userName: entry.name)
-    }
-
-    private static func execConfig(_ exec: KubeConfigFile.Exec, user: String, where where_: String) throws -> ExecConfig {
-        guard let apiVersion = exec.apiVersion, !apiVersion.isEmpty else {
-            throw KubeConfigError("\(where_): exec.apiVersion is required (\(ExecConfig.supportedAPIVersions.joined(separator: " or ")))")
-        }
-        guard ExecConfig.supportedAPIVersions.contains(apiVersion) else {
-            throw KubeConfigError("\(where_): exec.apiVersion \"\(apiVersion)\" is not supported; use \(ExecConfig.supportedAPIVersions.joined(separator: " or "))")
-        }
-        return ExecConfig(command: exec.command, args: exec.args, env: exec.env.map { ($0.name, SecretText($0.value)) },
-                          apiVersion: apiVersion, installHint: exec.installHint, interactiveMode: exec.interactiveMode,
-                          userName: user)
-    }
-
     /// `<field>` (a path that must exist) or `<field>-data` (base64), never both.
-    private static func pem(file: String?, data: String?, field: String, where where_: String) throws -> PEMSource? {
+    static func pem(file: String?, data: String?, field: String, where where_: String) throws -> PEMSource? {
         let file = file.flatMap { $0.isEmpty ? nil : $0 }
         let data = data.flatMap { $0.isEmpty ? nil : $0 }
         if file != nil, data != nil {

@@ -47,6 +47,67 @@ struct YAMLFields {
         return Array(sequence)
     }
 
+    func stringList(_ key: String) throws -> [String] {
+        try list(key).enumerated().map { index, node in
+            guard let text = node.scalar?.string else { throw KubeConfigError("\(context): \(key)[\(index)] must be a string") }
+            return text
+        }
+    }
+
+    /// A mapping of strings (`auth-provider.config`); values are never quoted in messages.
+    func stringMap(_ key: String) throws -> [String: String] {
+        guard let fields = try map(key) else { return [:] }
+        var result: [String: String] = [:]
+        for (name, value) in fields.mapping {
+            guard let name = name.scalar?.string, let text = value.scalar?.string else {
+                throw KubeConfigError("\(context): \(key) must map names to strings")
+            }
+            result[name] = text
+        }
+        return result
+    }
+
+    /// A mapping of string lists (`as-user-extra`).
+    func stringListMap(_ key: String) throws -> [String: [String]] {
+        guard let fields = try map(key) else { return [:] }
+        var result: [String: [String]] = [:]
+        for (name, _) in fields.mapping {
+            guard let name = name.scalar?.string else { throw KubeConfigError("\(context): \(key) must map names to lists") }
+            result[name] = try fields.stringList(name)
+        }
+        return result
+    }
+
+    /// Any YAML value as JSON (the exec extension passed through to plugins).
+    func json(_ key: String) throws -> JSONValue? {
+        guard let node = value(key) else { return nil }
+        return try Self.json(node, context: context, field: key)
+    }
+
+    private static func json(_ node: Yams.Node, context: String, field: String) throws -> JSONValue {
+        switch node {
+        case .mapping(let mapping):
+            var members: [String: JSONValue] = [:]
+            for (name, value) in mapping {
+                guard let name = name.scalar?.string else { throw KubeConfigError("\(context): \(field) has a key that is not a string") }
+                members[name] = try json(value, context: context, field: "\(field).\(name)")
+            }
+            return .object(members)
+        case .sequence(let sequence):
+            return .array(try sequence.enumerated().map { try json($1, context: context, field: "\(field)[\($0)]") })
+        case .scalar(let scalar):
+            if isNull(node) { return .null }
+            if scalar.style == .plain {
+                if let bool = node.bool { return .bool(bool) }
+                if let int = node.int { return .int(int) }
+                if let double = node.float { return .double(double) }
+            }
+            return .string(scalar.string)
+        case .alias:
+            throw KubeConfigError("\(context): \(field) uses a YAML alias, which kubeconfig values cannot hold")
+        }
+    }
+
     /// `clusters`, `users`, `contexts`: lists of `{name, <entry>: {...}}`.
     func namedList<Value>(_ key: String, entry: String,
                           _ parse: (String, YAMLFields) throws -> Value) throws -> [KubeConfigFile.Named<Value>] {

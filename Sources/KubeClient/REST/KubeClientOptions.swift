@@ -21,13 +21,17 @@ public struct KubeClientOptions: Sendable {
     public var retryHandler: @Sendable (KubeRetryNotice) -> Void
     /// Debug log of requests (method, path, status, attempt): never headers or bodies.
     public var logger: Logger?
+    /// The time, for when a tokenFile is read again and whether an oidc id-token has expired.
+    public var now: @Sendable () -> Date
 
     public init(requestTimeout: Duration? = KubeRequestTimeout.standard, retry: KubeRetryPolicy = .standard,
                 version: String = "dev", warningHandler: @escaping @Sendable (String) -> Void = { _ in },
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil,
                 execTimeout: Duration? = ExecCredentialProvider.standardTimeout,
-                retryHandler: @escaping @Sendable (KubeRetryNotice) -> Void = { _ in }) {
+                retryHandler: @escaping @Sendable (KubeRetryNotice) -> Void = { _ in },
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.now = now
         self.retryHandler = retryHandler
         self.requestTimeout = requestTimeout
         self.execTimeout = execTimeout

@@ -15,6 +15,8 @@ final class KubeTransport: Sendable {
     private let http: HTTPClient
     private let baseTLS: TLSConfiguration
     private let exec: ExecCredentialProvider?
+    private let tokenFile: TokenFileSource?
+    private let staticIdentity: Bool
     /// The proxy every request goes through, when `proxy-url` or the environment names one.
     let proxy: KubeProxy?
     private let counter = RequestCounter()
@@ -22,8 +24,18 @@ final class KubeTransport: Sendable {
     init(connection: ClusterConnection, options: KubeClientOptions) throws {
         self.connection = connection
         self.options = options
-        baseTLS = try KubeTLS.configuration(connection.tls, identity: try KubeTLS.staticIdentity(connection.credentials))
-        exec = connection.credentials.exec.map {
+        let credentials = connection.credentials
+        // rest/transport.go HTTPWrappersForConfig refuses both.
+        if credentials.basicAuth != nil, credentials.token != nil || credentials.tokenFile != nil {
+            throw KubeConfigError("\(connection.origin): username/password or a bearer token may be set, but not both")
+        }
+        let identity = try KubeTLS.staticIdentity(credentials)
+        staticIdentity = identity != nil
+        baseTLS = try KubeTLS.configuration(connection.tls, identity: identity)
+        tokenFile = credentials.tokenFile.map { TokenFileSource(path: $0, fallback: credentials.token, now: options.now) }
+        // exec.go UpdateTransportConfig: with a token, basic auth or a client certificate the plugin is not used.
+        let staticAuth = credentials.token != nil || credentials.tokenFile != nil || credentials.basicAuth != nil || identity != nil
+        exec = staticAuth ? nil : credentials.exec.map {
             ExecCredentialProvider(config: $0, environment: options.environment, timeout: options.execTimeout)
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: baseTLS)
@@ -87,9 +99,10 @@ final class KubeTransport: Sendable {
         if connection.tls.serverName != nil, let host = connection.server.host {
             http.headers.add(name: "Host", value: connection.server.port.map { "\(host):\($0)" } ?? host)
         }
-        let (token, tls) = try await credentials()
-        if let token { http.headers.add(name: "Authorization", value: "Bearer \(token.revealed)") }
+        let (authorization, tls) = try await credentials()
+        if let authorization { http.headers.add(name: "Authorization", value: authorization.revealed) }
         http.tlsConfiguration = tls
+        for header in connection.impersonation?.headers ?? [] { http.headers.add(name: header.name, value: header.value) }
         if let body = request.body {
             http.headers.add(name: "Content-Type", value: request.contentType ?? "application/json")
             http.body = .bytes(ByteBuffer(data: body))
@@ -111,24 +124,25 @@ final class KubeTransport: Sendable {
         }
     }
 
-    /// The bearer token and TLS configuration for one attempt: static, re-read from `tokenFile`, or from the exec plugin.
+    /// The Authorization header and TLS configuration for one attempt, in client-go's order
+    /// (`rest/transport.go` `HTTPWrappersForConfig`): a bearer token (static or from `tokenFile`) or
+    /// basic auth, else the oidc `id-token` (its round-tripper defers to a header already set), else
+    /// the exec plugin's token and certificate.
     private func credentials() async throws -> (SecretText?, TLSConfiguration) {
         let credentials = connection.credentials
-        if let token = credentials.token { return (token, baseTLS) }
-        if let tokenFile = credentials.tokenFile {
-            guard let data = FileManager.default.contents(atPath: tokenFile) else {
-                throw KubeConfigError("cannot read tokenFile \(tokenFile) (\(connection.origin))")
-            }
-            return (SecretText(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), baseTLS)
-        }
+        if let tokenFile { return (SecretText("Bearer " + (try await tokenFile.token()).revealed), baseTLS) }
+        if let token = credentials.token { return (SecretText("Bearer " + token.revealed), baseTLS) }
+        if let basic = credentials.basicAuth { return (basic.header, baseTLS) }
+        if let oidc = credentials.oidc { return (SecretText("Bearer " + (try oidc.token(now: options.now())).revealed), baseTLS) }
         guard let exec else { return (nil, baseTLS) }
         let credential = try await exec.credential()
-        guard let certificate = credential.clientCertificate, let key = credential.clientKey else {
-            return (credential.token, baseTLS)
+        let bearer = credential.token.map { SecretText("Bearer " + $0.revealed) }
+        guard let certificate = credential.clientCertificate, let key = credential.clientKey, !staticIdentity else {
+            return (bearer, baseTLS)
         }
         let identity = KubeTLS.Identity(certificate: certificate, key: key,
                                         label: "the client certificate from the exec plugin of user \"\(exec.config.userName)\"")
-        return (credential.token, try KubeTLS.configuration(connection.tls, identity: identity))
+        return (bearer, try KubeTLS.configuration(connection.tls, identity: identity))
     }
 
     /// AsyncHTTPClient's form: an HTTP proxy tunnels every request with CONNECT, sending
