@@ -343,7 +343,7 @@ import TestSupport
 
     @Test func aRetryPrintsAProgressLineAndNoToken() async throws {
         let token = "secret-token-7c1e5a90"
-        try await DeployHarness.with(tokens: [token: UserInfo(name: "admin")], token: token) { h in
+        try await DeployHarness.with(tls: true, tokens: [token: UserInfo(name: "admin")], token: token) { h in
             h.server.injectFault(Fault(method: "PATCH", pathPattern: "/apis/apps/v1/namespaces/default/deployments/hello",
                                        count: 1, action: .status(503)))
             let result = try h.deploy()

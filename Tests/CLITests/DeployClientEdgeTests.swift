@@ -21,7 +21,7 @@ import TestSupport
     }
 
     @Test func anExecPluginThatNeverAnswersIsStoppedWithinTheRequestTimeout() async throws {
-        try await DeployHarness.with { h in
+        try await DeployHarness.with(tls: true) { h in
             let plugin = try h.script("plugin.sh", "sleep 600 &\nwait\n")
             try h.writeKubeconfig(DeployFaultTests().execKubeconfig(h, plugin: plugin))
 

@@ -125,7 +125,7 @@ import TestSupport
 
     @Test func aKubeconfigTokenNeverAppearsInAnyOutput() async throws {
         let token = "kubeconfig-token-e4d2a9b7"
-        try await DeployHarness.with(tokens: [token: UserInfo(name: "admin")], token: token) { h in
+        try await DeployHarness.with(tls: true, tokens: [token: UserInfo(name: "admin")], token: token) { h in
             var outputs = [try h.deploy(), try h.deploy(["-o", "json"]), try h.deploy(["--dry-run=server"]),
                            try h.run(["status"]), try h.run(["diff"])]
             h.server.injectFault(Fault(pathPrefix: "/", count: 10, action: .status(500)))

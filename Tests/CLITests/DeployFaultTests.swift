@@ -91,7 +91,7 @@ import TestSupport
 
     @Test func aWrongTokenIsRefusedWith401AndNeverPrinted() async throws {
         let token = "wrong-token-5f2b9c0e7d"
-        try await DeployHarness.with(tokens: ["right-token-a81d4e": UserInfo(name: "admin")], token: token) { h in
+        try await DeployHarness.with(tls: true, tokens: ["right-token-a81d4e": UserInfo(name: "admin")], token: token) { h in
             let result = try h.deploy()
             #expect(result.status != 0)
             #expect(result.stderrText.contains("the Kubernetes API is not usable: Error from server (Unauthorized): Unauthorized (HTTP 401)"))
@@ -129,6 +129,7 @@ import TestSupport
         - name: kube-test-server
           cluster:
             server: \(h.server.url.absoluteString)
+            certificate-authority-data: \(Data((h.server.pki?.caCertificatePEM ?? "").utf8).base64EncodedString())
         users:
         - name: plugin-user
           user:
@@ -150,7 +151,7 @@ import TestSupport
     static let validCredential = #"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"plugin-token-3c7e19"}}"#
 
     @Test func aFailingExecPluginIsReportedWithItsStderr() async throws {
-        try await DeployHarness.with(tokens: [Self.pluginToken: UserInfo(name: "admin")]) { h in
+        try await DeployHarness.with(tls: true, tokens: [Self.pluginToken: UserInfo(name: "admin")]) { h in
             let plugin = try h.script("plugin.sh", "echo 'login expired; run sso-login' >&2\nexit 3\n")
             try h.writeKubeconfig(execKubeconfig(h, plugin: plugin))
 
@@ -166,7 +167,7 @@ import TestSupport
     }
 
     @Test func anExecPluginPrintingInvalidJSONIsReportedWithoutQuotingIt() async throws {
-        try await DeployHarness.with(tokens: [Self.pluginToken: UserInfo(name: "admin")]) { h in
+        try await DeployHarness.with(tls: true, tokens: [Self.pluginToken: UserInfo(name: "admin")]) { h in
             let plugin = try h.script("plugin.sh", "echo '{\"token\": \"plugin-token-3c7e19\"'\n")
             try h.writeKubeconfig(execKubeconfig(h, plugin: plugin))
 
