@@ -114,17 +114,31 @@ public struct GitAttributes: Sendable {
         }
 
         for file in files where file.applies(to: target.bytes) {
-            for rule in file.rules.reversed() {
-                guard let matched = rule.pattern.matches(target, base: file.base, stepsLeft: &stepsLeft) else {
-                    throw AttributesRefusal(
-                        file: file.path, line: rule.line,
-                        message: "\(file.path):\(rule.line): matching the pattern \(quotedForTerminal(rule.pattern.text)) "
-                            + "against \(quotedForTerminal(path)) takes more than \(Self.maxStepsPerPath) steps",
-                        fix: "simplify the pattern on line \(rule.line) of \(file.path): each `*` followed by more text multiplies the work")
+            // Walked through a buffer so that no rule is copied (and retained) just to be tried.
+            let outcome = file.rules.withUnsafeBufferPointer { rules -> (matched: [Int], exhausted: Int?) in
+                var matched = [Int]()
+                var index = rules.count
+                while index > 0 {
+                    index -= 1
+                    switch rules[index].pattern.matches(target, base: file.base, stepsLeft: &stepsLeft) {
+                    case nil: return (matched, index)
+                    case true?: matched.append(index)
+                    case false?: break
+                    }
                 }
-                guard matched else { continue }
-                assign(rule.assignments)
+                return (matched, nil)
+            }
+            for index in outcome.matched {
+                assign(file.rules[index].assignments)
                 if let attribute, states[attribute] != nil { return states }
+            }
+            if let index = outcome.exhausted {
+                let rule = file.rules[index]
+                throw AttributesRefusal(
+                    file: file.path, line: rule.line,
+                    message: "\(file.path):\(rule.line): matching the pattern \(quotedForTerminal(rule.pattern.text)) "
+                        + "against \(quotedForTerminal(path)) takes more than \(Self.maxStepsPerPath) steps",
+                    fix: "simplify the pattern on line \(rule.line) of \(file.path): each `*` followed by more text multiplies the work")
             }
         }
         return states
@@ -228,18 +242,23 @@ struct AttributePattern: Sendable {
     /// directory as bytes, empty for the root); nil when globbing ran out of `stepsLeft`.
     func matches(_ target: Target, base: [UInt8], stepsLeft: inout Int) -> Bool? {
         if matchesDirectoriesOnly { return false }
-        let path = target.bytes
         if matchesBasename {
             let start = target.basenameStart
             let nameLength = target.length - start
             if literalPrefixLength == length {
-                return nameLength == length && Self.equal(path, from: start, terminated, from: 0, count: length)
+                return nameLength == length && Self.equal(target.bytes, from: start, terminated, from: 0, count: length)
             }
             if endsWithLiteral {
                 return length - 1 <= nameLength
-                    && Self.equal(path, from: target.length - (length - 1), terminated, from: 1, count: length - 1)
+                    && Self.equal(target.bytes, from: target.length - (length - 1), terminated, from: 1, count: length - 1)
             }
-            return Wildmatch.match(terminated[...], path[start...], pathname: false, stepsLeft: &stepsLeft)
+            // The bytes before the first glob character can only match themselves: a cheap refusal
+            // before globbing, for the same answer.
+            let literal = literalPrefixLength
+            guard literal <= nameLength, Self.equal(target.bytes, from: start, terminated, from: 0, count: literal) else {
+                return false
+            }
+            return Wildmatch.match(terminated[...], target.bytes[start...], pathname: false, stepsLeft: &stepsLeft)
         }
         var p = 0
         var literal = literalPrefixLength
@@ -249,14 +268,14 @@ struct AttributePattern: Sendable {
         }
         var n = base.isEmpty ? 0 : base.count + 1
         if literal > 0 {
-            guard literal <= target.length - n, Self.equal(path, from: n, terminated, from: p, count: literal) else { return false }
+            guard literal <= target.length - n, Self.equal(target.bytes, from: n, terminated, from: p, count: literal) else { return false }
             p += literal
             n += literal
             if p == length && n == target.length { return true }
         }
         // Globbing only what follows the literal part matters: git does the same, and a `**`
         // right after it then counts as starting the pattern.
-        return Wildmatch.match(terminated[p...], path[n...], pathname: true, stepsLeft: &stepsLeft)
+        return Wildmatch.match(terminated[p...], target.bytes[n...], pathname: true, stepsLeft: &stepsLeft)
     }
 
     private static func equal(_ a: [UInt8], from i: Int, _ b: [UInt8], from j: Int, count: Int) -> Bool {
