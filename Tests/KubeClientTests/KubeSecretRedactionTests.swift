@@ -91,4 +91,68 @@ import Testing
         #expect(description.contains("the Kubernetes API at http://127.0.0.1:\(port)"))
         #expect(!description.contains(token))
     }
+
+    @Test func basicAuthOIDCAndExecClusterInfoRenderingsHideTheirSecrets() {
+        let cluster = ExecClusterInfo(server: "https://k", certificateAuthorityData: SecretData(Data("CA-\(token)".utf8)),
+                                      proxyURL: SecretText("http://u:\(token)@proxy:3128"))
+        let connection = ClusterConnection(
+            server: URL(string: "https://k")!,
+            credentials: KubeCredentials(
+                exec: ExecConfig(command: "p", apiVersion: "client.authentication.k8s.io/v1", userName: "ci", cluster: cluster),
+                basicAuth: BasicAuth(username: "admin", password: SecretText(token)),
+                oidc: OIDCToken(idToken: SecretText(token), hasRefreshToken: true, issuer: "https://i", userName: "ci")),
+            origin: "test", impersonation: KubeImpersonation(user: "alice"))
+        #expect(!everyRendering(connection).contains(token))
+    }
+
+    @Test func newCredentialErrorsNeverContainTheSecret() async throws {
+        let scratch = KubeScratch()
+        var descriptions: [String] = []
+        let expired = "e30." + Data(#"{"exp":100,"pw":"\#(token)"}"#.utf8).base64EncodedString() + ".sig"
+        for config in [
+            "    username: admin\n    password: \(token)\n    token: \(token)",
+            "    auth-provider: {name: oidc, config: {id-token: \(token), refresh-token: \(token)}}",
+            "    auth-provider: {name: gcp, config: {access-token: \(token)}}",
+            "    as-groups: [\(token)]",
+        ] {
+            let file = scratch.write("config", kubeconfig(server: "https://k", user: config))
+            do { _ = try KubeConfigLoader.load(scratch.options(kubeconfig: file)) } catch { descriptions.append("\(error)") }
+        }
+        for idToken in [token, expired] {
+            let oidc = OIDCToken(idToken: SecretText(idToken), hasRefreshToken: false, issuer: "https://i", userName: "ci")
+            do { _ = try oidc.token(now: Date()) } catch { descriptions.append("\(error)") }
+        }
+        let basic = KubeCredentials(token: SecretText(token), basicAuth: BasicAuth(username: "a", password: SecretText(token)))
+        do { _ = try KubernetesClient(connection: ClusterConnection(server: URL(string: "https://k")!, credentials: basic, origin: "t")) } catch {
+            descriptions.append("\(error)")
+        }
+        #expect(descriptions.count == 7)
+        #expect(descriptions.allSatisfy { !$0.contains(token) })
+    }
+
+    @Test func retryNoticesCarryNoBasicAuth() async throws {
+        let notices = KubeTestRecorder()
+        var options = notices.options(retry: KubeRetryPolicy(maxAttempts: 2, initialBackoff: .zero, jitter: 0))
+        let seen = Locked<[String]>([])
+        options.retryHandler = { notice in seen.mutate { $0.append(notice.description) } }
+        let credentials = KubeCredentials(basicAuth: BasicAuth(username: "admin", password: SecretText(token)))
+        var failure = ""
+        do {
+            _ = try await withFakeAPI([FakeReply(status: 503, body: "busy")], credentials: credentials, options: options) { client, _ in
+                try await client.serverVersion()
+            }
+        } catch { failure = "\(error)" }
+        let lines = seen.value + [failure]
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { !$0.contains(token) && !$0.contains(Data("admin:\(token)".utf8).base64EncodedString()) })
+    }
+}
+
+/// A value shared with `@Sendable` callbacks.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.withLock { stored } }
+    func mutate(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
 }
