@@ -42,8 +42,8 @@ struct KubeTestCertificates: Sendable {
     }
 
     /// The server's TLS configuration, checking a client certificate when one is presented (as kube-apiserver does).
-    func serverTLSAcceptingClientCertificates() throws -> TLSConfiguration {
-        var tls = try serverTLS()
+    func serverTLSAcceptingClientCertificates(namedOnly: Bool = false) throws -> TLSConfiguration {
+        var tls = try serverTLS(namedOnly: namedOnly)
         tls.certificateVerification = .optionalVerification
         tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCACertificate))
         return tls

@@ -28,7 +28,7 @@ struct ParityOutcome {
     var collected: [String: String] = [:]
 }
 
-/// A kubeconfig set-up tried with kubectl and pipedreamer: `{TLS}`, `{PLAIN}`, `{TLS_HOSTPORT}`,
+/// A kubeconfig set-up tried with kubectl and pipedreamer: `{TLS}`, `{PLAIN}`, `{TLS_HOSTPORT}`, `{OTHER_CA}`,
 /// `{PLAIN_HOSTPORT}`, `{PROXY}`, `{CA}`, `{CERT}`, `{KEY}` and `{DIR}` in the kubeconfig, the
 /// files and the arguments are replaced before each run.
 struct ParityScenario {
@@ -38,6 +38,8 @@ struct ParityScenario {
     var arguments: [String] = []
     var environment: [String: String] = [:]
     var proxy = false
+    /// The TLS server presents a certificate for kube.internal.test only (no IP address in it).
+    var namedServerCertificate = false
     /// Files (relative to `{DIR}`) to read back after each run, e.g. what an exec plugin was given.
     var collect: [String] = []
 
@@ -84,7 +86,7 @@ enum KubeconfigParity {
 
     static func run(_ scenario: ParityScenario, command: [String]) async throws -> ParityOutcome {
         let certificates = KubeTestCertificates.shared
-        let tls = try await FakeAPIServer.start(tls: try certificates.serverTLSAcceptingClientCertificates(), answer: discovery)
+        let tls = try await FakeAPIServer.start(tls: try certificates.serverTLSAcceptingClientCertificates(namedOnly: scenario.namedServerCertificate), answer: discovery)
         let plain = try await FakeAPIServer.start(answer: discovery)
         let proxy = scenario.proxy ? try KubeTestProxy() : nil
         defer { proxy?.stop() }
@@ -92,6 +94,7 @@ enum KubeconfigParity {
         let substitutions = [
             "{TLS}": tls.url, "{PLAIN}": plain.url, "{TLS_HOSTPORT}": "127.0.0.1:\(tls.port)",
             "{PLAIN_HOSTPORT}": "127.0.0.1:\(plain.port)", "{PROXY}": proxy?.url ?? "", "{CA}": certificates.caCertificate,
+            "{OTHER_CA}": certificates.otherCACertificate,
             "{CERT}": certificates.clientCertificate, "{KEY}": certificates.clientKey, "{DIR}": scratch.path,
         ]
         func fill(_ text: String) -> String {
@@ -102,7 +105,9 @@ enum KubeconfigParity {
         for (name, body) in scenario.scripts { scratch.script(name, fill(body)) }
         let environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": scratch.path]
             .merging(scenario.environment.mapValues(fill)) { $1 }
-        let arguments = Array(command.dropFirst()) + ["--kubeconfig", config, "--request-timeout", "10s"] + scenario.arguments.map(fill)
+        // A KUBECONFIG list in the scenario's environment replaces --kubeconfig, so merging is tried.
+        let explicit = scenario.environment["KUBECONFIG"] == nil ? ["--kubeconfig", config] : []
+        let arguments = Array(command.dropFirst()) + explicit + ["--request-timeout", "10s"] + scenario.arguments.map(fill)
         let result = try Command.run(command[0], arguments, in: scratch.path, environment: environment)
         await tls.stop()
         await plain.stop()
@@ -130,7 +135,9 @@ enum KubeconfigParity {
     /// Just enough discovery for `kubectl get deployment` (the legacy form, which kubectl accepts),
     /// and NotFound for everything else, the deployment included.
     @Sendable static func discovery(_ request: RecordedRequest, _ index: Int) -> FakeReply {
-        switch request.path {
+        // A server URL's path prefix (`/prefix`) is served like the root.
+        let path = request.path.hasPrefix("/prefix/") ? String(request.path.dropFirst("/prefix".count)) : request.path
+        switch path {
         case "/api":
             return .json(#"{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[{"clientCIDR":"0.0.0.0/0","serverAddress":"127.0.0.1"}]}"#)
         case "/apis":
