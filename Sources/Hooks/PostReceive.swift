@@ -97,7 +97,7 @@ public struct ClusterDeployer: CommitDeployer {
             let changed = result.changedObjects.map(\.description)
             var what = changed.isEmpty ? (result.restarted ? "restarted" : "already deployed, nothing changed") : changed.joined(separator: ", ")
             if !result.startedRollout, rendered.codeCommit.oid != rendered.commit.oid, !changed.isEmpty {
-                what += "; nothing restarted (\(WorkflowLocator.shown(rendered.directory)) is unchanged since \(rendered.codeCommit.oid.short))"
+                what += "; nothing restarted (\(WorkflowLocator.shown(rendered.directory)) ships what it shipped at \(rendered.codeCommit.oid.short))"
             }
             let shallow = rendered.codeCommit.shallowNote(directory: rendered.directory).map { "; \($0)" } ?? ""
             return "\(at): deployed \(rendered.spec.name) to namespace \(rendered.namespace): \(what)"

@@ -19,9 +19,10 @@ struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
         Deployment, the Service and the CronJobs with server-side apply, prune CronJobs the spec \
         no longer has, stamp the commit's SHA into the pod template's \
         kubectl.kubernetes.io/restartedAt (only when it changed), then wait for the rollout. \
-        The stamped SHA is the last commit that changed the workflow's directory as of the deployed \
-        commit (git log -1 --format=%H REV -- DIR), so a commit that changes nothing in the directory \
-        restarts nothing; the Deployment records the deployed commit in pipedreamer.dev/commit. \
+        The stamped SHA is the last commit, as of the deployed commit, that changed what the workflow \
+        ships (workflow.yaml, the bundled files under nodes/, .pipedreamer/base-image.txt), so a commit \
+        that changes only a README or nodes/NOTES.md restarts nothing; the Deployment records the \
+        deployed commit in pipedreamer.dev/commit. \
         Deploying the commit that is already deployed changes nothing and restarts nothing.
 
         Before the first write, every object is checked by the server (a server-side dry run); a \

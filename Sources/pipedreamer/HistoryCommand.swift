@@ -12,7 +12,7 @@ struct HistoryCommand: AsyncParsableCommand, JSONOutputCommand {
         Each deploy that rolled the pods is recorded in the cluster, in the ConfigMap <name>-history \
         (at most 20 versions; commits, images and names only, never code or secret values), so the \
         list is the same from any machine. Columns: the revision (for rollback --to-revision), the \
-        deployed commit, the code commit (the last commit that changed the workflow's directory), \
+        deployed commit, the code commit (the last commit that changed what the workflow ships), \
         the local tags and branches that point at the deployed commit (when run in a repository), \
         the image, when and by whom, and the state: live (serving now), rolled out, failed, or \
         started (deployed without waiting).

@@ -12,9 +12,9 @@ struct StatusCommand: AsyncParsableCommand, JSONOutputCommand {
         Prints the deployed commit (and the local tags that point at it), the image, ready and \
         desired replicas, the rollout state, the CronJobs, and whether HEAD of the current \
         repository differs from what is deployed. The code commit (the last commit that changed \
-        the workflow's directory as of the deployed commit) is shown when it is not the deployed \
+        what the workflow ships, as of the deployed commit) is shown when it is not the deployed \
         commit, and the code ConfigMap the pods mount with its mode (shared or per-commit); HEAD \
-        counts as deployed when nothing in the directory changed since the deployed code. Without NAME, the workflow (and its \
+        counts as deployed when nothing it ships changed since the deployed code. Without NAME, the workflow (and its \
         deployment.namespace) is read from HEAD's workflow.yaml.
         """
     )
@@ -60,7 +60,7 @@ struct StatusCommand: AsyncParsableCommand, JSONOutputCommand {
         }
     }
 
-    /// HEAD and the last commit that changed the workflow's directory as of HEAD.
+    /// HEAD and the last commit that changed what the workflow ships, as of HEAD.
     struct HeadVersion {
         let commit: String
         let directory: String
@@ -96,7 +96,7 @@ struct StatusCommand: AsyncParsableCommand, JSONOutputCommand {
         let commit = status.commit ?? "unknown (not deployed by pipedreamer)"
         lines.append("commit:    \(commit)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))")")
         if let code = status.codeCommit, code != status.commit {
-            lines.append("code:      \(code) (the last commit that changed the workflow's directory)")
+            lines.append("code:      \(code) (the last commit that changed what the workflow ships)")
         }
         if let stamp = status.restartedAt, stamp != (status.codeCommit ?? status.commit) {
             lines.append("restarted: \(stamp) (the pods were last restarted for another commit)")

@@ -3,8 +3,9 @@ import KubeTestServer
 import Testing
 import TestSupport
 
-/// Two workflows in one repository: a commit that touches one restarts only that one, with git as
-/// the oracle for the stamp (`git log -1 --format=%H REV -- DIR`).
+/// Two workflows in one repository: a commit that changes what one ships restarts only that one,
+/// with git as the oracle for the stamp (`git log -1 --format=%H REV -- DIR/workflow.yaml DIR/nodes`
+/// for these fixtures, whose nodes/ hold only shipped files).
 @Suite struct DeployOnlyWhatChangedTests {
     /// Replaces the harness's root workflow with `hello/` and `billing/`; returns the commit.
     func twoWorkflows(_ h: DeployHarness) throws -> String {
@@ -16,7 +17,7 @@ import TestSupport
     }
 
     func lastChange(_ h: DeployHarness, _ directory: String, _ revision: String = "HEAD") throws -> String {
-        try h.repo.gitText(["log", "-1", "--format=%H", revision, "--", directory])
+        try h.repo.gitText(["log", "-1", "--format=%H", revision, "--", "\(directory)/workflow.yaml", "\(directory)/nodes"])
     }
 
     func annotation(_ h: DeployHarness, _ name: String, _ key: String) -> String? {
@@ -32,8 +33,8 @@ import TestSupport
             let first = try twoWorkflows(h)
             #expect(try h.deploy(["-w", "hello"]).status == 0)
             #expect(try h.deploy(["-w", "billing"]).status == 0)
-            try h.repo.write("billing/README.md", "billing notes\n")
-            let second = try h.repo.commitAll("billing readme")
+            try h.repo.write("billing/nodes/fetch.ts", "export default async () => ({ billed: true });\n")
+            let second = try h.repo.commitAll("billing node")
             let helloCode = h.object(.configMaps, "hello-code")?.value(at: ["metadata", "resourceVersion"])?.string
             h.server.clearRequests()
 
@@ -93,7 +94,7 @@ import TestSupport
             #expect(try h.deploy(["-w", "hello"]).status == 0)
             let lines = try h.run(["status", "-w", "hello"]).stdoutText.split(separator: "\n").map(String.init)
             #expect(lines.contains("commit:    \(second)"))
-            #expect(lines.contains("code:      \(first) (the last commit that changed the workflow's directory)"))
+            #expect(lines.contains("code:      \(first) (the last commit that changed what the workflow ships)"))
             #expect(lines.contains("code map:  hello-code (shared)"))
             #expect(lines.last == "HEAD:      \(second) (deployed)")
         }
@@ -184,7 +185,7 @@ import TestSupport
         let at = "pipedreamer: refs/tags/v2 at \(second.prefix(12))"
         #expect(lines == [
             "\(at): deployed billing to namespace default: configmap/billing-code configured, deployment.apps/billing configured; rollout started (follow it with `pipedreamer status billing -n default`)",
-            "\(at): deployed hello to namespace default: deployment.apps/hello configured; nothing restarted (hello is unchanged since \(first.prefix(12)))",
+            "\(at): deployed hello to namespace default: deployment.apps/hello configured; nothing restarted (hello ships what it shipped at \(first.prefix(12)))",
         ])
         #expect(server.rolloutCount(namespace: "default", name: "hello") == 1)
         #expect(server.rolloutCount(namespace: "default", name: "billing") == 2)

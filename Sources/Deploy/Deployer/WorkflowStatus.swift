@@ -7,7 +7,7 @@ public struct WorkflowStatus: Sendable {
     public let commit: String?
     /// The commit the running template was stamped with (`kubectl.kubernetes.io/restartedAt`).
     public let restartedAt: String?
-    /// The last commit that changed the workflow's directory as of `commit` (`pipedreamer.dev/code-commit`).
+    /// The last commit that changed what the workflow ships, as of `commit` (`pipedreamer.dev/code-commit`).
     public let codeCommit: String?
     /// The ConfigMap the pods mount, and so the mode: `<name>-code` is shared, any other per-commit.
     public let codeConfigMap: String?

@@ -9,7 +9,7 @@ public struct ManifestInput: Sendable, Equatable {
     public var runtimeClassName: String?
     /// The full 40-hex commit SHA the bundle was read from.
     public var commit: String
-    /// The full SHA of the last commit that changed the workflow's directory: the restart stamp.
+    /// The full SHA of the last commit that changed what the workflow ships: the restart stamp.
     public var codeCommit: String
     /// Where the code lives: `<name>-code`, or an immutable ConfigMap per code commit.
     public var codeConfigMap: CodeConfigMapMode = .shared

@@ -6,7 +6,7 @@ public enum Manifests {
     public static let triggerImage = "curlimages/curl:8.11.1"
     /// The deployed commit, on the Deployment's metadata.
     public static let commitAnnotation = "pipedreamer.dev/commit"
-    /// The last commit that changed the workflow's directory, on the Deployment and the code ConfigMap.
+    /// The last commit that changed what the workflow ships, on the Deployment and the code ConfigMap.
     public static let codeCommitAnnotation = "pipedreamer.dev/code-commit"
     public static let restartedAtAnnotation = "kubectl.kubernetes.io/restartedAt"
     public static let nameLabel = "app.kubernetes.io/name"

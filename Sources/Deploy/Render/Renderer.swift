@@ -28,7 +28,7 @@ public struct RenderOptions: Sendable {
 /// The objects for one workflow at one commit, and how they were chosen.
 public struct Rendered: Sendable {
     public let commit: Commit
-    /// The last commit that changed `directory` as of `commit`: the restart stamp.
+    /// The last commit that changed what the workflow at `directory` ships, as of `commit`: the restart stamp.
     public let codeCommit: CodeCommit
     public let directory: String
     public let spec: WorkflowSpec
