@@ -120,3 +120,20 @@ import TestSupport
         #expect(source.data.mapValues { String(decoding: $0, as: UTF8.self) } == ["API_KEY": "value", "db.password": "pw\n"])
     }
 }
+
+/// `.secrets.yaml` is held to the same node budget as workflow.yaml, before it is composed.
+@Suite struct SecretYAMLBudgetTests {
+    @Test func nestedAliasesInSecretsYamlAreRefusedBeforeComposing() throws {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 { text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        // An alias as a mapping key: Yams would hash the whole expanded key while composing.
+        text += "? *a9\n: v\n"
+        #expect(throws: DeployError.self) { try SecretSource.readYAML(Array(text.utf8), shown: ".secrets.yaml") }
+        do {
+            _ = try SecretSource.readYAML(Array(text.utf8), shown: ".secrets.yaml")
+        } catch {
+            #expect("\(error)".hasPrefix(".secrets.yaml line "), "\(error)")
+            #expect("\(error)".contains("more than 100000 YAML values once aliases are expanded"), "\(error)")
+        }
+    }
+}

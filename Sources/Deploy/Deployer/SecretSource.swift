@@ -27,9 +27,14 @@ public struct SecretSource: Sendable {
     }
 
     static func readYAML(_ contents: [UInt8], shown: String) throws -> [String: [UInt8]] {
+        let text = String(decoding: contents, as: UTF8.self)
+        // Counted before composing, as workflow.yaml is: nested aliases cannot grow without bound.
+        if let excess = YAMLNodeBudget.firstExcess(in: text) {
+            throw DeployError("\(shown) line \(excess.line): \(excess.field): more than \(YAMLNodeBudget.maxNodes) YAML values once aliases are expanded; write the values out")
+        }
         let node: Yams.Node?
         do {
-            node = try Yams.compose(yaml: String(decoding: contents, as: UTF8.self))
+            node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             // The parser's message quotes only positions and structure, never the values.
             throw DeployError("\(shown): not valid YAML (\(Self.position(of: error)))")
