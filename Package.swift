@@ -102,7 +102,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "KubeClient", "TestSupport", "KubeTestServer", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "GitFiles", "KubeClient", "TestSupport", "KubeTestServer", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "GitFiles", "WorkflowBundle", "KubeClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["pipedreamer", "KubeTestServerMain", "TestSupport", "KubeTestServer", "Yams", "GitFiles", "WorkflowBundle", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "TestSupport"]),
