@@ -49,7 +49,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Deploy", dependencies: ["GitShim", "WorkflowBundle", "KubeClient", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Deploy", dependencies: ["GitShim", "GitFiles", "WorkflowBundle", "KubeClient", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Hooks", dependencies: ["Deploy", "GitShim", "GitFiles", "WorkflowBundle", "KubeClient"]),
         // Only GitFiles and WorkflowBundle, so that it starts as fast as git itself: no libgit2, Foundation or HTTP stack.
         // Linked fully statically on Linux: the dynamic loader's symbol lookups alone cost more than

@@ -1,3 +1,5 @@
+import GitFiles
+
 /// One problem in a workflow.yaml, located by field path and line so the user can go fix it.
 public struct SpecError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file as the user knows it (`workflow.yaml`, `flows/hello/workflow.yaml`).
@@ -18,14 +20,21 @@ public struct SpecError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `workflow.yaml:12: triggers[1].schedule: message`, dropping the parts that are unknown.
+    /// `workflow.yaml:12: triggers[1].schedule: message`, dropping the parts that are unknown. Field
+    /// names and messages quote the commit's own keys and values, so their control characters are
+    /// escaped as git escapes a path's (`\n`, `\033`): a value cannot rewrite the terminal.
     public var description: String {
-        var location = file
+        var location = PathQuoting.quoted(file)
         if let line {
             location += ":\(line)"
             if let column { location += ":\(column)" }
         }
+        let field = Self.terminalSafe(field), message = Self.terminalSafe(message)
         return field.isEmpty ? "\(location): \(message)" : "\(location): \(field): \(message)"
+    }
+
+    static func terminalSafe(_ text: String) -> String {
+        PathQuoting.hasControls(text) ? PathQuoting.escaped(Array(text.utf8), quote: 0) : text
     }
 }
 
