@@ -101,7 +101,7 @@ import Yams
             #expect(reports?.value(at: ["spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/restartedAt"])?.string
                     == reportsCode)
             #expect(server.object(.configMaps, namespace: "team-a", name: "reports-code") != nil)
-            #expect(server.object(.cronJobs, namespace: "team-a", name: "reports-cron") != nil)
+            #expect(server.object(.cronJobs, namespace: "team-a", name: "reports-cron-1") != nil)
         }
         try await server.shutdown()
     }

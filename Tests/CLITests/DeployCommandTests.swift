@@ -14,12 +14,12 @@ import TestSupport
             #expect(lines.contains("configmap/hello-code created"))
             #expect(lines.contains("deployment.apps/hello created"))
             #expect(lines.contains("service/hello created"))
-            #expect(lines.contains("cronjob.batch/hello-cron created"))
+            #expect(lines.contains("cronjob.batch/hello-cron-1 created"))
             #expect(lines.contains("deployment \"hello\" successfully rolled out"))
             #expect(lines.last == "deployed hello at \(h.firstCommit) to namespace default")
             #expect(h.configMap?.value(at: ["metadata", "annotations", "pipedreamer.dev/code-commit"])?.string == h.firstCommit)
             #expect(h.object(.services, "hello") != nil)
-            #expect(h.object(.cronJobs, "hello-cron")?.value(at: ["spec", "schedule"])?.string == "0 * * * *")
+            #expect(h.object(.cronJobs, "hello-cron-1")?.value(at: ["spec", "schedule"])?.string == "0 * * * *")
             #expect(h.restartedAt == h.firstCommit)
             #expect(h.liveFiles() == ["workflow.yaml": try h.show("HEAD:workflow.yaml"), "nodes/fetch.ts": try h.show("HEAD:nodes/fetch.ts")])
             #expect(h.rollouts == 1)
@@ -39,7 +39,7 @@ import TestSupport
             let lines = again.stdoutText.split(separator: "\n").map(String.init)
             #expect(lines.filter { $0.hasSuffix(" unchanged") } == [
                 "configmap/hello-code unchanged", "deployment.apps/hello unchanged",
-                "service/hello unchanged", "cronjob.batch/hello-cron unchanged",
+                "service/hello unchanged", "cronjob.batch/hello-cron-1 unchanged",
             ])
             #expect(lines.last == "deployed hello at \(h.firstCommit) to namespace default; it was already deployed, nothing changed")
             #expect(h.resourceVersions() == versions)
@@ -92,14 +92,14 @@ import TestSupport
     @Test func droppingTheCronTriggerPrunesTheCronJob() async throws {
         try await DeployHarness.with { h in
             #expect(try h.deploy().status == 0)
-            #expect(h.object(.cronJobs, "hello-cron") != nil)
+            #expect(h.object(.cronJobs, "hello-cron-1") != nil)
             try h.writeWorkflow(fetch: "export default async () => ({ greeting: \"hello\" });\n", cron: false)
             try h.repo.commitAll("no more hourly runs")
 
             let result = try h.deploy()
             #expect(result.status == 0, "\(result.stderrText)")
-            #expect(result.stdoutText.contains("cronjob.batch/hello-cron pruned\n"))
-            #expect(h.object(.cronJobs, "hello-cron") == nil)
+            #expect(result.stdoutText.contains("cronjob.batch/hello-cron-1 pruned\n"))
+            #expect(h.object(.cronJobs, "hello-cron-1") == nil)
             #expect(h.object(.services, "hello") != nil)
         }
     }

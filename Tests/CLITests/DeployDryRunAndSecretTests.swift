@@ -18,7 +18,7 @@ import TestSupport
             #expect(h.configMap == nil)
             #expect(h.deployment == nil)
             #expect(h.object(.services, "hello") == nil)
-            #expect(h.object(.cronJobs, "hello-cron") == nil)
+            #expect(h.object(.cronJobs, "hello-cron-1") == nil)
             #expect(h.rollouts == 0)
         }
     }

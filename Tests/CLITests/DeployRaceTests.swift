@@ -26,7 +26,7 @@ import TestSupport
         ("PATCH", "/api/v1/namespaces/default/configmaps/hello-code"),
         ("PATCH", "/apis/apps/v1/namespaces/default/deployments/hello"),
         ("PATCH", "/api/v1/namespaces/default/services/hello"),
-        ("PATCH", "/apis/batch/v1/namespaces/default/cronjobs/hello-cron"),
+        ("PATCH", "/apis/batch/v1/namespaces/default/cronjobs/hello-cron-1"),
         ("GET", "/apis/apps/v1/namespaces/default/deployments"),
         ("GET", "/api/v1/namespaces/default/configmaps"),
         ("DELETE", "/apis/coordination.k8s.io/v1/namespaces/default/leases/hello-deploy"),

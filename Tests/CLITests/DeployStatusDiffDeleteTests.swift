@@ -17,7 +17,7 @@ import TestSupport
             #expect(lines.first == "workflow:  hello (namespace default)")
             #expect(lines.contains("commit:    \(h.firstCommit) (release-1, v1.0.0)"))
             #expect(lines.contains("replicas:  1/1 ready"))
-            #expect(lines.contains("cronjobs:  hello-cron  0 * * * *  not scheduled yet"))
+            #expect(lines.contains("cronjobs:  hello-cron-1  0 * * * *  not scheduled yet"))
             #expect(lines.last == "HEAD:      \(h.firstCommit) (deployed)")
         }
     }
@@ -59,7 +59,7 @@ import TestSupport
             let result = try h.run(["delete", "hello", "--yes"])
             #expect(result.status == 0, "\(result.stderrText)")
             #expect(result.stdoutText.hasSuffix("""
-                cronjob.batch/hello-cron deleted
+                cronjob.batch/hello-cron-1 deleted
                 service/hello deleted
                 deployment.apps/hello deleted
                 secret/hello-secrets deleted
@@ -113,9 +113,9 @@ import TestSupport
             let result = try h.run(["diff"])
             #expect(result.status == 1, "\(result.stderrText)")
             let lines = result.stdoutText.split(separator: "\n").map(String.init)
-            #expect(lines.contains("--- live/cronjob.batch/hello-cron"))
+            #expect(lines.contains("--- live/cronjob.batch/hello-cron-1"))
             #expect(lines.contains("-kind: CronJob"))
-            #expect(h.object(.cronJobs, "hello-cron") != nil)
+            #expect(h.object(.cronJobs, "hello-cron-1") != nil)
         }
     }
 }

@@ -122,7 +122,7 @@ final class DeployHarness: @unchecked Sendable {
     func resourceVersions(namespace: String = DeployHarness.namespace) -> [String: String] {
         var versions = [String: String]()
         for (resource, name) in [(Resource.configMaps, "\(Self.name)-code"), (.deployments, Self.name),
-                                 (.services, Self.name), (.cronJobs, "\(Self.name)-cron")] {
+                                 (.services, Self.name), (.cronJobs, "\(Self.name)-cron-1")] {
             versions["\(resource.plural)/\(name)"] = object(resource, name, namespace: namespace)?
                 .value(at: ["metadata", "resourceVersion"])?.string
         }

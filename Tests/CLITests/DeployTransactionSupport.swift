@@ -85,7 +85,7 @@ extension DeployHarness {
         [configMap?.value(at: ["metadata", "annotations", "pipedreamer.dev/code-commit"])?.string,
          deployment?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string,
          liveFiles()["nodes/fetch.ts"],
-         object(.cronJobs, "\(Self.name)-cron")?.value(at: ["spec", "schedule"])?.string]
+         object(.cronJobs, "\(Self.name)-cron-1")?.value(at: ["spec", "schedule"])?.string]
     }
 }
 

@@ -23,13 +23,13 @@ import TestSupport
             let versions = h.resourceVersions()
             try h.commitFetch("export default async () => ({ greeting: \"hi\" });\n")
             h.server.clearRequests()
-            h.server.injectFault(Fault(method: "PATCH", pathPrefix: "/apis/batch/v1/namespaces/default/cronjobs/hello-cron",
+            h.server.injectFault(Fault(method: "PATCH", pathPrefix: "/apis/batch/v1/namespaces/default/cronjobs/hello-cron-1",
                                        count: 1, action: .status(422)))
 
             let result = try h.deploy()
             #expect(result.status == 1)
             #expect(result.stderrText.hasSuffix("""
-                Error: validating (server dry run) cronjob.batch/hello-cron: Error from server (InternalError): Internal error occurred: injected fault (HTTP 422)
+                Error: validating (server dry run) cronjob.batch/hello-cron-1: Error from server (InternalError): Internal error occurred: injected fault (HTTP 422)
                 nothing was written
 
                 """))

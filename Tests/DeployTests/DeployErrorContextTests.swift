@@ -36,12 +36,12 @@ import KubeClient
              expected: "validating (server dry run) configmap/hello-code: \(injected)\nnothing was written"),
         Case(site: .restartPatch, method: "PATCH", path: "/apis/apps/v1/namespaces/default/deployments/hello",
              expected: "restarting deployment.apps/hello: \(injected)"),
-        Case(site: .prune, method: "DELETE", path: "/apis/batch/v1/namespaces/default/cronjobs/hello-cron",
-             expected: "pruning cronjob.batch/hello-cron: \(injected)"),
+        Case(site: .prune, method: "DELETE", path: "/apis/batch/v1/namespaces/default/cronjobs/hello-cron-1",
+             expected: "pruning cronjob.batch/hello-cron-1: \(injected)"),
         Case(site: .get, method: "GET", path: "/apis/apps/v1/namespaces/default/deployments/hello",
              expected: "getting deployment.apps/hello: \(injected)"),
-        Case(site: .delete, method: "DELETE", path: "/apis/batch/v1/namespaces/default/cronjobs/hello-cron",
-             expected: "deleting cronjob.batch/hello-cron: \(injected)"),
+        Case(site: .delete, method: "DELETE", path: "/apis/batch/v1/namespaces/default/cronjobs/hello-cron-1",
+             expected: "deleting cronjob.batch/hello-cron-1: \(injected)"),
         Case(site: .preflightVersion, method: "GET", path: "/version",
              expected: "the Kubernetes API is not usable: \(injected)"),
         Case(site: .preflightNamespace, method: "GET", path: "/api/v1/namespaces/default",
@@ -110,7 +110,7 @@ import KubeClient
             case .get:
                 _ = try await WorkflowStatus.fetch(api: client, namespace: "default", name: "hello")
             case .delete:
-                _ = try await WorkflowDeletion(api: client).run([(.cronJobs, "hello-cron")], namespace: "default", dryRun: false)
+                _ = try await WorkflowDeletion(api: client).run([(.cronJobs, "hello-cron-1")], namespace: "default", dryRun: false)
             case .preflightVersion, .preflightNamespace, .preflightRuntimeClass:
                 try await Preflight(api: client, warn: { _ in }).run(namespace: "default", runtimeClass: "gvisor", withSecret: false)
             }

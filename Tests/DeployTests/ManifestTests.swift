@@ -351,7 +351,9 @@ private func triggerCommand(_ triggerName: String?) -> [String]? {
 }
 
 @Test func cronJobsOfNamedTriggersKeepTheirNamesWhenOtherTriggersComeAndGo() {
-    #expect(Manifests.cronJobNames("hello", triggerNames: ["nightly"]) == ["hello-cron"])
+    // One trigger or many: a trigger's name depends on that trigger alone.
+    #expect(Manifests.cronJobNames("hello", triggerNames: ["nightly"]) == ["hello-cron-nightly"])
+    #expect(Manifests.cronJobNames("hello", triggerNames: [nil]) == ["hello-cron-1"])
     #expect(Manifests.cronJobNames("hello", triggerNames: ["nightly", "weekly"]) == ["hello-cron-nightly", "hello-cron-weekly"])
     #expect(Manifests.cronJobNames("hello", triggerNames: [nil, "nightly", "weekly"])
         == ["hello-cron-1", "hello-cron-nightly", "hello-cron-weekly"])

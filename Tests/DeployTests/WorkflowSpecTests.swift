@@ -237,17 +237,17 @@ private func withCronTriggers(name: String, count: Int) -> String {
 }
 
 @Test func acceptsANameWhoseCronJobNameIsExactly52Characters() throws {
-    let name = String(repeating: "a", count: 47)
+    let name = String(repeating: "a", count: 45)
     let spec = try WorkflowSpec.parse(withCronTriggers(name: name, count: 1), file: "workflow.yaml")
-    #expect(spec.cronJobNames == ["\(name)-cron"])
+    #expect(spec.cronJobNames == ["\(name)-cron-1"])
     #expect(spec.cronJobNames[0].count == 52)
 }
 
 @Test func rejectsANameWhoseCronJobNameWouldBe53Characters() {
-    let name = String(repeating: "a", count: 48)
+    let name = String(repeating: "a", count: 46)
     #expect(errors(withCronTriggers(name: name, count: 1)) == [
-        error("name", 1, "too long: the CronJob name '\(name)-cron' would be 53 characters (at most 52); "
-            + "with a cron trigger the name can have at most 47"),
+        error("name", 1, "too long: the CronJob name '\(name)-cron-1' would be 53 characters (at most 52); "
+            + "with a cron trigger the name can have at most 45"),
     ])
 }
 
@@ -265,12 +265,12 @@ private func withCronTriggers(name: String, count: Int) -> String {
 }
 
 @Test func countsACronTriggerWithABadScheduleTowardsTheCronJobName() {
-    let name = String(repeating: "a", count: 48)
+    let name = String(repeating: "a", count: 46)
     let yaml = withCronTriggers(name: name, count: 1).replacingOccurrences(of: "'@daily'", with: "'@often'")
     #expect(errors(yaml) == [
         error("triggers[0].schedule", 5, "'@often' is not a valid schedule: unrecognized descriptor: @often"),
-        error("name", 1, "too long: the CronJob name '\(name)-cron' would be 53 characters (at most 52); "
-            + "with a cron trigger the name can have at most 47"),
+        error("name", 1, "too long: the CronJob name '\(name)-cron-1' would be 53 characters (at most 52); "
+            + "with a cron trigger the name can have at most 45"),
     ])
 }
 
@@ -279,7 +279,7 @@ private func withCronTriggers(name: String, count: Int) -> String {
     #expect([Manifests.codeConfigMapName(spec.name), Manifests.secretName(spec.name)] == ["hello-code", "hello-secrets"])
     #expect(spec.cronJobNames == [])
     spec.triggers = [Trigger(kind: .manual), Trigger(kind: .cron, schedule: "@daily")]
-    #expect(spec.cronJobNames == ["hello-cron"])
+    #expect(spec.cronJobNames == ["hello-cron-1"])
     spec.triggers.append(Trigger(kind: .cron, schedule: "@hourly"))
     #expect(spec.cronJobNames == ["hello-cron-1", "hello-cron-2"])
 }

@@ -136,6 +136,10 @@ public struct Deployer: Sendable {
                 let record = AppliedObject(reference: Self.reference(.cronJobs, cronJob), outcome: .pruned)
                 applied.append(record)
                 say(record.description + (dryRun ? " (server dry run)" : ""))
+                if cronJob == Manifests.legacyCronJobName(name), let moved = rendered.spec.cronJobNames.first {
+                    say("note: \(Self.reference(.cronJobs, cronJob)) is now \(Self.reference(.cronJobs, moved)): a CronJob's name "
+                        + "depends on its trigger alone from this version on, so adding a trigger will not recreate it (this move happens once)")
+                }
             }
         }
 

@@ -11,11 +11,14 @@ extension Manifests {
     public static func secretName(_ name: String) -> String { "\(name)-secrets" }
 
     /// One CronJob per cron trigger, in trigger order, given each trigger's `name` (nil when unnamed).
-    /// A single cron trigger gets `<name>-cron`; with several, a named trigger gets
-    /// `<name>-cron-<trigger name>` (stable when other triggers come and go, so its job history stays)
-    /// and an unnamed one `<name>-cron-<i>`, `i` counting cron triggers from 1.
+    /// A trigger's name depends on that trigger alone, whether it is the only one or one of many, so
+    /// adding a trigger never recreates another (a CronJob's name cannot change; its Jobs would go):
+    /// a named trigger gets `<name>-cron-<trigger name>`, an unnamed one `<name>-cron-<i>`, `i`
+    /// counting cron triggers from 1.
+    /// What an earlier version named a workflow's lone CronJob, moved to its stable name once.
+    public static func legacyCronJobName(_ name: String) -> String { "\(name)-cron" }
+
     public static func cronJobNames(_ name: String, triggerNames: [String?]) -> [String] {
-        if triggerNames.count == 1 { return ["\(name)-cron"] }
-        return triggerNames.enumerated().map { index, trigger in "\(name)-cron-\(trigger ?? String(index + 1))" }
+        triggerNames.enumerated().map { index, trigger in "\(name)-cron-\(trigger ?? String(index + 1))" }
     }
 }

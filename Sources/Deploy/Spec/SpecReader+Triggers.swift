@@ -165,7 +165,7 @@ extension SpecReader {
             firstIndexByName[jobName] = trigger.index
             guard jobName.count > limit else { continue }
             let over = jobName.count - limit
-            if cronTriggers.count == 1 {
+            if cronTriggers.count == 1, trigger.name == nil {
                 fail("name", line: name.line, "too long: the CronJob name '\(jobName)' would be \(jobName.count) characters "
                     + "(at most \(limit)); with a cron trigger the name can have at most \(name.value.count - over)")
             } else if let triggerName = trigger.name {
