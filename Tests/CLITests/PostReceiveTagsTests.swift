@@ -5,16 +5,7 @@ import TestSupport
 
 /// `git push --tags` of several releases to a server with the post-receive hook: the newest ends
 /// up live, with one rollout, and the older ones are named as skipped.
-@Suite struct PostReceiveTagsTests {
-    let remote: HookedRepository
-    let clone: GitFixture
-
-    init() throws {
-        remote = try HookedRepository(fixture: try GitFixture(bare: true), server: true)
-        clone = try GitFixture()
-        try clone.git(["remote", "add", "origin", remote.path])
-    }
-
+extension PostReceiveHookTests {
     func release(_ tag: String, _ change: () throws -> Void) throws -> String {
         try change()
         let sha = try clone.commitAll(tag)
@@ -31,7 +22,7 @@ import TestSupport
         server.addNamespace("team")
         try remote.fixture.git(["config", "pipedreamer.deployRefs", "refs/tags/v*"])
         // v1.0.0 predates deployment.namespace: deploying it would create a stray workflow in default.
-        let v100 = try release("v1.0.0") { try clone.writeWorkflow(at: "wf", name: "hello") }
+        let v100 = try release("v1.0.0") { try clone.write("wf/nodes/fetch.ts", "export default async () => ({ ok: 100 });\n") }
         let v190 = try release("v1.9.0") {
             try clone.write("wf/workflow.yaml", try String(contentsOfFile: clone.path + "/wf/workflow.yaml", encoding: .utf8)
                             + "deployment:\n  namespace: team\n")

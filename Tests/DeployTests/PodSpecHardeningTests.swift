@@ -53,24 +53,13 @@ import KubeClient
     /// A Deployment an earlier version applied (no `automountServiceAccountToken`) gets the field
     /// in the apply itself: the pods roll once, with no restart patch after it, and never again.
     @Test func theFirstDeployAfterTheUpgradeRollsOnceAndTheNextNothing() async throws {
-        let server = try await KubeTestServer.start(.init(rolloutDelayMilliseconds: 5))
-        let client = try KubernetesClient(connection: ClusterConnection(server: server.url, contextName: "test", origin: "test"),
-                                          options: KubeClientOptions(retry: .never, version: "test", warningHandler: { _ in }))
-        defer { Task { try? await client.shutdown(); try? await server.shutdown() } }
-        let repo = try GitFixture()
-        try repo.writeWorkflow()
-        try repo.commitAll("first")
-        var options = RenderOptions()
-        options.runtimeClass = ""
-        let rendered = try Renderer.render(repository: try Repository.open(containing: repo.path), options: options)
-        for object in rendered.objects {
-            var body = try JSONValue(encoding: object)
-            if case .deployment = object { body = body.removing(["spec", "template", "spec", "automountServiceAccountToken"]) }
-            _ = try await client.apply(Deployer.resourceType(of: object), namespace: "default", name: object.metadata.name ?? "",
-                                       object: body, dryRun: false, force: true)
+        let fixture = try await EarlierVersionFixture.start()
+        let (server, client, rendered) = (fixture.server, fixture.client, fixture.rendered)
+        defer { Task { await fixture.shutdown() } }
+        let before = try await fixture.applyAsEarlierVersion { object, body in
+            guard case .deployment = object else { return body }
+            return body.removing(["spec", "template", "spec", "automountServiceAccountToken"])
         }
-        #expect(await server.waitForRollout(namespace: "default", name: "hello"))
-        let before = server.rolloutCount(namespace: "default", name: "hello")
         var settings = DeploySettings()
         settings.pollInterval = .milliseconds(10)
 

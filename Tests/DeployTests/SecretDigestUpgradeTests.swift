@@ -11,30 +11,19 @@ import KubeClient
 /// digest key: the first deploy with the same Secret content rolls the pods once, the next none.
 @Suite struct SecretDigestUpgradeTests {
     @Test func anOldUnkeyedDigestRollsOnceAndThenNever() async throws {
-        let server = try await KubeTestServer.start(.init(rolloutDelayMilliseconds: 5))
-        let client = try KubernetesClient(connection: ClusterConnection(server: server.url, contextName: "test", origin: "test"),
-                                          options: KubeClientOptions(retry: .never, version: "test", warningHandler: { _ in }))
-        defer { Task { try? await client.shutdown(); try? await server.shutdown() } }
-        let repo = try GitFixture()
-        try repo.writeWorkflow()
-        try repo.commitAll("first")
-        var options = RenderOptions()
-        options.runtimeClass = ""
-        let rendered = try Renderer.render(repository: try Repository.open(containing: repo.path), options: options)
+        let fixture = try await EarlierVersionFixture.start()
+        let (server, client, rendered) = (fixture.server, fixture.client, fixture.rendered)
+        defer { Task { await fixture.shutdown() } }
         let secret = Manifests.secret(name: "hello", namespace: "default", data: ["PIN": Array("4821".utf8)])
         let old = "sha256:" + String(repeating: "ab", count: 32)
 
         // What an earlier version applied: the Secret without a key, the template with the unkeyed digest.
         _ = try await client.apply(.secrets, namespace: "default", name: "hello-secrets",
                                    object: try JSONValue(encoding: KubeObject.secret(secret)), dryRun: false, force: true)
-        for object in rendered.objects {
-            var body = try JSONValue(encoding: object)
-            if case .deployment = object { body = body.setting(SecretDigest.annotationPath, .string(old)) }
-            _ = try await client.apply(Deployer.resourceType(of: object), namespace: "default", name: object.metadata.name ?? "",
-                                       object: body, dryRun: false, force: true)
+        let before = try await fixture.applyAsEarlierVersion { object, body in
+            guard case .deployment = object else { return body }
+            return body.setting(SecretDigest.annotationPath, .string(old))
         }
-        #expect(await server.waitForRollout(namespace: "default", name: "hello"))
-        let before = server.rolloutCount(namespace: "default", name: "hello")
         var settings = DeploySettings()
         settings.pollInterval = .milliseconds(10)
         let deployer = Deployer(api: client, say: { _ in })
