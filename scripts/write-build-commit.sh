@@ -19,5 +19,6 @@ cat >"$tmp" <<SWIFT
 let generatedBuildCommit = "$commit"
 #endif
 SWIFT
-mv -f "$tmp" "$out"
+# Unchanged content keeps the file's time, so a second build of the same commit compiles nothing.
+if cmp -s "$tmp" "$out"; then rm -f "$tmp"; else mv -f "$tmp" "$out"; fi
 echo "$commit"
