@@ -9,8 +9,10 @@ struct RollbackCommand: AsyncParsableCommand {
         commandName: "rollback",
         abstract: "Deploy the previous (or a named) version of a workflow again.",
         discussion: """
-        Without --to or --to-revision, the target is the newest version in `pipedreamer history` \
-        before the live one that rolled out and differs from it (code commit or image). The version \
+        Without --to or --to-revision, the target is the live version of `pipedreamer history` (the \
+        last that completed) when a failed, timed-out or unfinished deploy left the Deployment on \
+        another pod template; otherwise the newest version before the live one that rolled out and \
+        differs from it (code commit or image). The version \
         is re-rendered from the repository at its deployed commit, with its recorded image and code \
         ConfigMap mode, and deployed exactly as `pipedreamer deploy` would: the same checks, output, \
         rollout wait and exit status. Without a repository that has the commit, a per-commit \
@@ -57,7 +59,7 @@ struct RollbackCommand: AsyncParsableCommand {
                  try await client.get(.deployments, namespace: workflow.namespace, name: workflow.name))
             }
         }
-        let target = try choose(entries, live: DeployHistory.live(entries, deployment: deployment), workflow: workflow)
+        let target = try choose(entries, live: DeployHistory.live(entries, deployment: deployment), deployment: deployment, workflow: workflow)
         if !hasCommit(target, workflow), try await rollBackInCluster(target, workflow: workflow, connection: connection) { return }
         guard let oid = Oid(hex: target.commit), workflow.repository?.contains(oid) == true else {
             throw ValidationFailure("rolling back \(workflow.name) to revision \(target.revision) re-renders commit \(target.commit), which is not in \(workflow.repository == nil ? "a repository here" : "this repository"): run `pipedreamer rollback \(workflow.name) --to-revision \(target.revision) -n \(workflow.namespace)` inside a clone of the workflow's repository that has it (`git fetch` it first)")
@@ -94,17 +96,22 @@ struct RollbackCommand: AsyncParsableCommand {
         }
     }
 
-    /// `--to-revision N`, else the newest rolled-out version before the live one that differs from it.
-    func choose(_ entries: [DeployHistory.Entry], live: Int?, workflow: NamedWorkflow) throws -> DeployHistory.Entry {
+    /// `--to-revision N`; else, when a failed or unfinished deploy left the Deployment on another
+    /// template, the live version (the last that completed); else the newest rolled-out version
+    /// before the live one that differs from it.
+    func choose(_ entries: [DeployHistory.Entry], live: Int?, deployment: JSONValue?, workflow: NamedWorkflow) throws -> DeployHistory.Entry {
         if let toRevision {
             guard let entry = entries.first(where: { $0.revision == toRevision }) else {
                 throw ValidationFailure("workflow \(workflow.name) has no revision \(toRevision) in its history (see `pipedreamer history \(workflow.name) -n \(workflow.namespace)`)")
             }
             return entry
         }
-        let current = entries.first { $0.revision == live }
+        guard let current = entries.first(where: { $0.revision == live }) else {
+            throw ValidationFailure("workflow \(workflow.name) has no version that rolled out to roll back to in namespace \(workflow.namespace) (see `pipedreamer history \(workflow.name) -n \(workflow.namespace)`)")
+        }
+        if !DeployHistory.templateMatches(current, deployment: deployment) { return current }
         let older = entries.drop { $0.revision != live }.dropFirst()
-        guard let current, let entry = older.first(where: {
+        guard let entry = older.first(where: {
             $0.outcome == .complete && ($0.codeCommit != current.codeCommit || $0.image != current.image)
         }) else {
             throw ValidationFailure("workflow \(workflow.name) has no earlier version to roll back to in namespace \(workflow.namespace) (see `pipedreamer history \(workflow.name) -n \(workflow.namespace)`)")

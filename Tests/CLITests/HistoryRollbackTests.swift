@@ -75,6 +75,21 @@ import TestSupport
         }
     }
 
+    @Test func rollbackAfterAFailedRolloutReturnsToTheLiveVersionNotTheOneBefore() async throws {
+        try await DeployHarness.with { h in
+            let second = try twoVersions(h)
+            h.server.setRolloutMode(namespace: "default", name: "hello", .stuck)
+            _ = try h.commitFetch("export default async () => ({ greeting: \"broken\" });\n")
+            #expect(try h.deploy(["--image", "engine:2"]).status != 0)
+            h.server.setRolloutMode(namespace: "default", name: "hello", .complete)
+            let result = try h.run(["rollback", "--timeout", "20s"])
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(result.stdoutText.hasPrefix("rolling back hello to revision 2 (commit \(second), image engine:2)\n"))
+            #expect(h.restartedAt == second)
+            #expect(try history(h).map(\.live) == [true, false, false, false])
+        }
+    }
+
     @Test func rollbackRestoresThePreviousCodeAndImageInOneRollout() async throws {
         try await DeployHarness.with { h in
             _ = try twoVersions(h)

@@ -93,6 +93,14 @@ public struct DeployHistory: Sendable {
         return nil
     }
 
+    /// Whether the Deployment's pod template is `entry`'s version: its restart stamp is the entry's
+    /// code commit and its container runs the entry's image (a failed deploy leaves another template).
+    public static func templateMatches(_ entry: Entry, deployment: JSONValue?) -> Bool {
+        let template = deployment?[path: "spec", "template"]
+        return template?[path: "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue == entry.codeCommit
+            && template?[path: "spec", "containers"]?.arrayValue?.first?[path: "image"]?.stringValue == entry.image
+    }
+
     public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]

@@ -7,7 +7,7 @@ public struct RolloutIncomplete: Error, CustomStringConvertible, Sendable {
     }
 
     public let reason: Reason
-    public let message: String
+    public private(set) var message: String
     /// The last state the wait saw.
     public let state: RolloutState
     /// What the deploy wrote before the wait; nil when the wait ran on its own (a rollback from the cluster).
@@ -21,6 +21,13 @@ public struct RolloutIncomplete: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+
+    /// The same, with the command that returns to the last version that completed.
+    func suggestingRollback(workflow: String, namespace: String) -> RolloutIncomplete {
+        var copy = self
+        copy.message += "; to go back to the last version that completed, run `pipedreamer rollback \(workflow) -n \(namespace)`"
+        return copy
+    }
 
     func with(_ result: DeployResult) -> RolloutIncomplete {
         var copy = self

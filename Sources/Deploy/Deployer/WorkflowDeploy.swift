@@ -76,6 +76,11 @@ public enum WorkflowDeploy {
         } catch {
             // A deploy refused before its first write changed nothing, so there is no version to record.
             if !(error is DeployRefused) { try? await recordFailure(rendered, api: api, settings: settings) }
+            if let incomplete = error as? RolloutIncomplete, !settings.serverDryRun,
+               let entries = try? await DeployHistory(api: api).read(namespace: rendered.namespace, workflow: rendered.spec.name),
+               entries.contains(where: { $0.outcome == .complete }) {
+                throw incomplete.suggestingRollback(workflow: rendered.spec.name, namespace: rendered.namespace)
+            }
             throw error
         }
         return try await finish(rendered, result, api: api, settings: settings, say: say)
