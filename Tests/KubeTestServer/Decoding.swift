@@ -36,8 +36,12 @@ enum Decoding {
                 }
             }
         }
+        // Apply bodies go to structured-merge-diff's typed converter instead, whose type errors are not modelled.
+        if !yaml, let problem = DecodedTypes.mismatch(in: object, as: resource) {
+            throw StatusError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): \(problem)")
+        }
         try checkTimes(object, as: resource)
-        return object
+        return yaml ? object : DecodedTypes.emptyingNulls(object, as: resource)
     }
 
     /// Fields whose Go type decodes strictly from a string: a Lease's MicroTimes. Patched objects are decoded
@@ -118,6 +122,11 @@ enum Decoding {
                 }
                 object.set(["spec", "ports"], .array(ports))
             }
+        case .cronJobs:
+            // SetDefaults_CronJob (pkg/apis/batch/v1/defaults.go).
+            let defaults: [(String, JSON)] = [("concurrencyPolicy", "Allow"), ("suspend", false),
+                                              ("successfulJobsHistoryLimit", 3), ("failedJobsHistoryLimit", 1)]
+            for (field, value) in defaults where object.value(at: ["spec", field]) == nil { object.set(["spec", field], value) }
         case .deployments:
             if object["spec"] != nil && object.value(at: ["spec", "replicas"]) == nil { object.set(["spec", "replicas"], 1) }
         default:
