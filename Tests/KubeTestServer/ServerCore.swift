@@ -129,7 +129,7 @@ final class ServerCore: @unchecked Sendable {
         let view = try request.method == "GET" ? MetadataView.negotiate(request) : MetadataView.object
         switch (request.method, target.name) {
         case ("GET", nil):
-            let filter = try ObjectFilter(request)
+            let filter = try ObjectFilter(request, resource: resource)
             guard ["true", "1"].contains(request.parameter("watch") ?? "") else {
                 return try view.render(list(target: target, filter: filter), resource: resource, list: true)
             }

@@ -10,12 +10,14 @@ struct WatchRequest: Sendable {
     let timeoutSeconds: Int?
 }
 
-/// `labelSelector` and `fieldSelector` (`metadata.name`, `metadata.namespace`) of list and watch.
+/// `labelSelector` and `fieldSelector` (the kind's labels, `FieldSelectors`) of list and watch.
 struct ObjectFilter: Sendable {
+    var resource: Resource
     var labels: [LabelSelector.Requirement] = []
     var fields: [LabelSelector.Requirement] = []
 
-    init(_ request: APIRequest) throws {
+    init(_ request: APIRequest, resource: Resource) throws {
+        self.resource = resource
         if let text = request.parameter("labelSelector"), !text.isEmpty {
             guard let parsed = LabelSelector.parse(text) else {
                 throw StatusError.badRequest("unable to parse requirement: invalid label selector \(FieldError.goQuote(text))")
@@ -27,9 +29,8 @@ struct ObjectFilter: Sendable {
             for requirement in parsed {
                 switch requirement {
                 case .equals(let field, _), .notEquals(let field, _):
-                    guard ["metadata.name", "metadata.namespace"].contains(field) else {
-                        throw StatusError.badRequest("\(FieldError.goQuote(field)) is not a known field selector: only \"metadata.name\", \"metadata.namespace\"")
-                    }
+                    let rule = FieldSelectors.rule(resource)
+                    guard rule.labels.contains(field) else { throw StatusError.badRequest(rule.refusal(field)) }
                 default: throw StatusError.badRequest("invalid field selector \(FieldError.goQuote(text))")
                 }
             }
@@ -39,8 +40,7 @@ struct ObjectFilter: Sendable {
 
     func matches(_ object: JSON) -> Bool {
         let labelSet = (object.value(at: ["metadata", "labels"])?.object ?? [:]).compactMapValues(\.string)
-        var fieldSet = ["metadata.name": object.value(at: ["metadata", "name"])?.string ?? ""]
-        fieldSet["metadata.namespace"] = object.value(at: ["metadata", "namespace"])?.string ?? ""
+        let fieldSet = FieldSelectors.values(of: object, as: resource)
         return labels.allSatisfy { $0.matches(labelSet) } && fields.allSatisfy { $0.matches(fieldSet) }
     }
 }
