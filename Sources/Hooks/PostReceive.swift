@@ -59,7 +59,10 @@ public struct ClusterDeployer: CommitDeployer {
         options.revision = commit.oid.hex
         options.workflow = directory
         options.limit = config.maxCodeBytes
-        options.codeConfigMap = config.codeConfigMap
+        if let mode = config.codeConfigMap {
+            options.codeConfigMap = mode
+            options.codeConfigMapSource = "git config \(CodeConfigMapMode.configKey)"
+        }
         options.strict = config.strict
         options.contextNamespace = try? found.get().namespace
         let prepared: WorkflowDeploy.Prepared

@@ -25,7 +25,7 @@ struct TargetOptions: ParsableArguments {
     var runtimeClass: String = "gvisor"
 
     @Option(name: .customLong("code-configmap"),
-            help: ArgumentHelp("Where the code lives: shared (one ConfigMap <name>-code, rewritten in place) or per-commit (an immutable ConfigMap <name>-code-<12 hex of the code commit> per version, kept for rollback). (default: git config pipedreamer.codeConfigMap, else shared)",
+            help: ArgumentHelp("Where the code lives: shared (one ConfigMap <name>-code, rewritten in place) or per-commit (an immutable ConfigMap <name>-code-<12 hex of the code commit> per version, kept for rollback). (default: git config pipedreamer.codeConfigMap, else the mode the live Deployment mounts for deploy and diff, else shared)",
                                valueName: "mode"))
     var codeConfigMap: String?
 
@@ -69,7 +69,13 @@ struct TargetOptions: ParsableArguments {
         options.limit = settings.maxCodeBytes
         options.strict = strict || settings.strict
         options.omitsUnsetNamespace = omittingUnsetNamespace
-        options.codeConfigMap = try codeConfigMap.map { try CodeConfigMapMode.parse($0, source: "--code-configmap") } ?? settings.codeConfigMap
+        if let codeConfigMap {
+            options.codeConfigMap = try CodeConfigMapMode.parse(codeConfigMap, source: "--code-configmap")
+            options.codeConfigMapSource = "--code-configmap"
+        } else if let mode = settings.codeConfigMap {
+            options.codeConfigMap = mode
+            options.codeConfigMapSource = "git config \(CodeConfigMapMode.configKey)"
+        }
         return options
     }
 

@@ -14,6 +14,8 @@ public enum WorkflowDeploy {
         public let tags: [String]
         /// Where the commit was read, to tell whether it is older than the deployed one.
         public var repository: Repository?
+        /// What it was rendered with, to render it again in the live code ConfigMap mode.
+        public var options: RenderOptions?
 
         /// The Secret built from `secrets`.
         public var secret: Secret? {
@@ -31,7 +33,7 @@ public enum WorkflowDeploy {
             : nil
         if let secrets { try SecretDigest.check(secrets, secretName: Manifests.secretName(rendered.spec.name)) }
         let tags = (try? repository.tags(pointingAt: rendered.commit.oid)) ?? []
-        return Prepared(rendered: rendered, secrets: secrets, tags: tags, repository: repository)
+        return Prepared(rendered: rendered, secrets: secrets, tags: tags, repository: repository, options: options)
     }
 
     /// Preflight, the deploy lease (waiting up to `settings.lockTimeout` for another deploy of the
@@ -41,13 +43,20 @@ public enum WorkflowDeploy {
     public static func run(_ prepared: Prepared, api: any KubernetesAPI, settings: DeploySettings,
                            say: @escaping @Sendable (String) -> Void,
                            warn: @escaping @Sendable (String) -> Void) async throws -> DeployResult {
-        let rendered = prepared.rendered
-        let secret = prepared.secret
+        let asked = prepared.rendered
+        let preflight = Preflight(api: api, warn: warn)
+        let withSecret = prepared.secret != nil || settings.pruneSecret
         let takesLease = !settings.serverDryRun
-        try await Preflight(api: api, warn: warn)
-            .run(namespace: rendered.namespace, runtimeClass: rendered.runtimeClass,
-                 withSecret: secret != nil || settings.pruneSecret, withLease: takesLease,
-                 codeConfigMap: rendered.codeConfigMap)
+        try await preflight.run(namespace: asked.namespace, runtimeClass: asked.runtimeClass,
+                                withSecret: withSecret, withLease: takesLease, codeConfigMap: asked.codeConfigMap)
+        let (prepared, announcement) = try await inLiveCodeMode(prepared, api: api)
+        if let announcement { say(announcement) }
+        let rendered = prepared.rendered
+        if rendered.codeConfigMap != asked.codeConfigMap {
+            // The live mode's permissions (per-commit lists ReplicaSets), checked before any write as well.
+            try await preflight.checkPermissions(namespace: rendered.namespace, withSecret: withSecret, withLease: takesLease,
+                                                 codeConfigMap: rendered.codeConfigMap)
+        }
         guard takesLease else { return try await deployAndFinish(prepared, api: api, settings: settings, say: say) }
         let lease = DeployLease(api: api, namespace: rendered.namespace, workflow: rendered.spec.name, commit: rendered.commit.oid.hex)
         let held = try await lease.acquire(timeout: settings.lockTimeout, say: say, warn: warn)

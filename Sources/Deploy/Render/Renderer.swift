@@ -21,6 +21,9 @@ public struct RenderOptions: Sendable {
     /// so `kubectl apply` places them where deploy would (`render`; deploy always knows its namespace).
     public var omitsUnsetNamespace = false
     public var codeConfigMap: CodeConfigMapMode = .shared
+    /// What asked for `codeConfigMap` (`--code-configmap`, git config); nil when it is the default,
+    /// so deploy keeps the mode the live Deployment mounts instead.
+    public var codeConfigMapSource: String?
 
     public init() {}
 }

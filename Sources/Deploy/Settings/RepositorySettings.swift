@@ -18,8 +18,8 @@ public struct RepositorySettings: Sendable, Equatable {
     public var deployRefs: [String]
     /// `pipedreamer.strict`: warnings (unknown keys in workflow.yaml) are errors; default false.
     public var strict: Bool
-    /// `pipedreamer.codeConfigMap`: shared (the default) or per-commit.
-    public var codeConfigMap: CodeConfigMapMode = .shared
+    /// `pipedreamer.codeConfigMap`: shared or per-commit; nil (unset) keeps the live mode, shared for a first deploy.
+    public var codeConfigMap: CodeConfigMapMode?
     /// `pipedreamer.allowedNamespaces` (multi-valued glob patterns): the namespaces post-receive may
     /// deploy to, whatever a pushed workflow.yaml asks for; nil (unset) allows any.
     public var allowedNamespaces: [String]?
