@@ -111,4 +111,19 @@ import TestSupport
             #expect(h.deployment?.value(at: ["spec", "template", "spec", "containers"])?.array?.first?["image"]?.string == "engine:1")
         }
     }
+
+    @Test func rollbackWithoutARepositoryAfterAFailedRolloutRestoresTheLastPerCommitVersion() async throws {
+        try await DeployHarness.with { h in
+            #expect(try h.deploy(["--code-configmap", "per-commit"]).status == 0)
+            h.server.setRolloutMode(namespace: "default", name: "hello", .stuck)
+            _ = try h.commitFetch("export default async () => ({ greeting: \"broken\" });\n")
+            #expect(try h.deploy().status != 0)
+            h.server.setRolloutMode(namespace: "default", name: "hello", .complete)
+            let result = try PipedreamerBinary.run(["rollback", "hello", "--timeout", "20s", "--kubeconfig", h.kubeconfigPath], in: h.scratch.path)
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(lines(result.stdoutText).first == "rolling back hello to revision 1 (commit \(h.firstCommit), image pipedreamer-engine:latest) from the cluster's record")
+            #expect(h.mountedCode == h.codeName(h.firstCommit))
+            #expect(h.restartedAt == h.firstCommit)
+        }
+    }
 }
