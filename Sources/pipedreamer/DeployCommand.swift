@@ -146,9 +146,8 @@ struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
             try await WorkflowDeploy.run(prepared, api: client, settings: settings, say: say,
                                          warn: { printError("Warning: \($0)") })
         }
-        let secretNote = result.objects.contains { $0.outcome == .applied } ? " (the Secret was re-applied)" : ""
         let summary = "deployed \(rendered.spec.name) at \(rendered.commit.oid.hex)\(tags.isEmpty ? "" : " (\(tags.joined(separator: ", ")))") to namespace \(rendered.namespace)"
-            + (settings.serverDryRun ? " (server dry run, nothing persisted)" : result.changed ? "" : "; it was already deployed, nothing changed\(secretNote)")
+            + (settings.serverDryRun ? " (server dry run, nothing persisted)" : result.changed ? "" : "; it was already deployed, nothing changed")
         if output == .json {
             try StandardOutput.write(.object(summaryFields(rendered, tags: tags, dryRun: settings.serverDryRun)
                 .merging(resultFields(result)) { $1 }))

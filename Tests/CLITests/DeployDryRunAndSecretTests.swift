@@ -88,7 +88,7 @@ import TestSupport
             let result = try h.deploy()
             #expect(result.status == 0, "\(result.stderrText)")
             #expect(result.stdoutText.contains("secret hello-secrets: 2 keys from .secrets/ (values not shown)\n"))
-            #expect(result.stdoutText.contains("secret/hello-secrets applied\n"))
+            #expect(result.stdoutText.contains("secret/hello-secrets created\n"))
             let secret = try #require(h.object(.secrets, "hello-secrets"))
             #expect(secret.decodedSecretData == ["API_KEY": Self.secretValue, "db.password": "pw-\(Self.secretValue)\n"])
             #expect(secret.value(at: ["metadata", "labels", "app.kubernetes.io/managed-by"])?.string == "pipedreamer")
@@ -151,8 +151,8 @@ import TestSupport
             let again = try h.deploy()
             #expect(again.status == 0, "\(again.stderrText)")
             let lines = again.stdoutText.split(separator: "\n").map(String.init)
-            #expect(lines.contains("secret/hello-secrets applied"))
-            #expect(lines.last == "deployed hello at \(h.firstCommit) to namespace default; it was already deployed, nothing changed (the Secret was re-applied)")
+            #expect(lines.contains("secret/hello-secrets unchanged"))
+            #expect(lines.last == "deployed hello at \(h.firstCommit) to namespace default; it was already deployed, nothing changed")
             #expect(!again.stdoutText.contains(DeployDryRunAndSecretTests.secretValue))
         }
     }

@@ -117,8 +117,6 @@ struct DeployValidation: Sendable {
         let outcome: AppliedObject.Outcome
         if adopted {
             outcome = .adopted
-        } else if type == .secrets {
-            outcome = .applied
         } else if let live {
             outcome = ObjectOwnership.sameContent(live, preview) ? .unchanged : .configured
         } else {

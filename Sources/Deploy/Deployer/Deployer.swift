@@ -30,8 +30,7 @@ public struct DeploySettings: Sendable {
 
 /// What happened to one object.
 public struct AppliedObject: Sendable, Equatable, CustomStringConvertible {
-    /// `applied` is for Secrets, whose current state deploy never reads.
-    public enum Outcome: String, Sendable { case created, configured, unchanged, applied, pruned, adopted }
+    public enum Outcome: String, Sendable { case created, configured, unchanged, pruned, adopted }
     /// kubectl's `configmap/hello-code`, `deployment.apps/hello`.
     public let reference: String
     public let outcome: Outcome
@@ -41,7 +40,8 @@ public struct AppliedObject: Sendable, Equatable, CustomStringConvertible {
 /// The result of a deploy.
 public struct DeployResult: Sendable {
     public private(set) var objects: [AppliedObject]
-    /// True when the restart patch was sent: the Deployment existed and the deployed commit changed.
+    /// True when the existing Deployment's pods roll for this commit: by the restart patch, or by
+    /// the new stamp riding in an apply that changed the pod template anyway.
     public let restarted: Bool
     public let rollout: RolloutState?
     /// True when the apply itself changed the existing Deployment's pod template (a new image, a
@@ -55,11 +55,8 @@ public struct DeployResult: Sendable {
         return result
     }
 
-    /// The objects this deploy changed. A Secret is re-applied every time (its current values are
-    /// never read), so it alone does not count.
-    public var changedObjects: [AppliedObject] {
-        objects.filter { $0.outcome != .unchanged && $0.outcome != .applied }
-    }
+    /// The objects this deploy changed.
+    public var changedObjects: [AppliedObject] { objects.filter { $0.outcome != .unchanged } }
 
     /// True when anything changed in the cluster: an object, or the restart stamp.
     public var changed: Bool { !changedObjects.isEmpty || restarted }
@@ -96,12 +93,15 @@ public struct Deployer: Sendable {
 
         // The digest key lives on the Secret, so the one GET of it reads the key (its values go unused).
         var keyed: (secret: Secret, digest: String)?
+        // This workflow's live Secret, compared like the other objects so an unchanged one is not re-sent.
+        var planned = live
         if let secret {
             let secretName = Manifests.secretName(name)
             let live = try await KubeAPIError.naming("reading \(Self.reference(.secrets, secretName))") {
                 try await api.get(.secrets, namespace: namespace, name: secretName)
             }
             keyed = SecretDigest.keyed(secret, live: live)
+            if let live, ObjectOwnership.isOurs(live, workflow: name) { planned[Self.key(.secrets, secretName)] = live }
         }
 
         // Every object is dry-run first: a refusal there writes nothing. This code commit's immutable
@@ -118,7 +118,7 @@ public struct Deployer: Sendable {
         for record in kept { say(record.description + (dryRun ? " (server dry run)" : "")) }
         let validation = DeployValidation(api: api, namespace: namespace, workflow: name,
                                           adopt: settings.adopt, forceConflicts: settings.forceConflicts)
-        var plans = try await validation.validate(bodies, live: live)
+        var plans = try await validation.validate(bodies, live: planned)
         if let index = plans.firstIndex(where: { $0.type == .deployments }) {
             plans[index] = Self.carryingStamp(plans[index], live: liveDeployment, sha: sha)
         }
@@ -150,11 +150,14 @@ public struct Deployer: Sendable {
         }
 
         let stamped = deploymentAfterApply?[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
-        var restarted = false
         var deployment = deploymentAfterApply
+        let liveStamp = liveDeployment?[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
+        // The pods of an existing Deployment roll by the restart patch or by the stamp the apply carried.
+        let restarted = stamped != sha || (liveDeployment != nil && liveStamp != sha)
         if stamped != sha {
             deployment = try await rolloutRestart(namespace: namespace, deployment: name, sha: sha, dryRun: dryRun)
-            restarted = true
+        }
+        if restarted {
             say("\(Self.reference(.deployments, name)) restarted at \(rendered.codeCommit.oid.short)" + (dryRun ? " (server dry run)" : ""))
         }
 
