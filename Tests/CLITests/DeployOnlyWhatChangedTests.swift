@@ -69,9 +69,11 @@ import TestSupport
             try h.repo.write("billing/nodes/fetch.ts", "export default async () => ({ billed: true });\n")
             let second = try h.repo.commitAll("billing code")
 
+            // Deploy would record the new commit on the Deployment, and nothing else: diff shows that one line.
             let diff = try h.run(["diff", "-w", "hello"])
-            #expect(diff.status == 0, "\(diff.allOutput)")
-            #expect(diff.stdoutText == "")
+            #expect(diff.status == 1, "\(diff.allOutput)")
+            #expect(diff.stdoutText.contains("-    pipedreamer.dev/commit: '\(first)'\n+    pipedreamer.dev/commit: '\(second)'\n"), "\(diff.stdoutText)")
+            #expect(diff.stdoutText.components(separatedBy: "\n+ ").count == 2, "\(diff.stdoutText)")
             #expect(try h.run(["diff", "-w", "billing"]).status == 1)
 
             let status = try h.run(["status", "-w", "hello"])
@@ -79,8 +81,8 @@ import TestSupport
             #expect(status.stdoutText.split(separator: "\n").last.map(String.init)
                     == "HEAD:      \(second) (deployed: nothing in hello changed since \(first.prefix(12)))")
             let byName = try h.run(["status", "hello", "-o", "json"])
-            #expect(byName.stdoutText.contains("\"headDiffers\" : false"))
-            #expect(byName.stdoutText.contains("\"headCodeCommit\" : \"\(first)\""))
+            #expect(byName.stdoutText.contains("\"headDiffers\": false"))
+            #expect(byName.stdoutText.contains("\"headCodeCommit\": \"\(first)\""))
             let billing = try h.run(["status", "-w", "billing"])
             #expect(billing.stdoutText.split(separator: "\n").last.map(String.init) == "HEAD:      \(second) (differs from the deployed commit)")
         }

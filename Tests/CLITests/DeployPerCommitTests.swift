@@ -181,8 +181,8 @@ extension DeployHarness {
             #expect(h.deployment?.value(at: ["metadata", "annotations", "pipedreamer.dev/commit"])?.string == h.firstCommit)
             #expect(h.object(.configMaps, h.codeName(second)) != nil)
             let history = try PipedreamerBinary.run(["history", "hello", "-o", "json", "--kubeconfig", h.kubeconfigPath], in: h.scratch.path)
-            #expect(history.stdoutText.contains("\"commit\" : \"\(h.firstCommit)\""))
-            #expect(history.stdoutText.components(separatedBy: "\"live\" : true").count == 2)
+            #expect(history.stdoutText.contains("\"commit\": \"\(h.firstCommit)\""))
+            #expect(history.stdoutText.components(separatedBy: "\"live\": true").count == 2)
         }
     }
 
