@@ -104,7 +104,7 @@ extension ServerCore {
         if existing == nil {
             // Creating through apply needs the create permission as well as patch.
             try authorize(user: user, verb: "create", target: target)
-            try requireNamespace(target)
+            try requireNamespace(target, name: key.name)
         }
         var base: JSON = ["apiVersion": .string(target.resource.apiVersion), "kind": .string(target.resource.kind),
                           "metadata": ["name": .string(key.name)]]

@@ -61,12 +61,6 @@ extension ServerCore {
         }
     }
 
-    func requireNamespace(_ target: ResourceTarget) throws {
-        if target.resource.namespaced, let namespace = target.namespace, !store.namespaceExists(namespace) {
-            throw StatusError.namespaceNotFound(namespace)
-        }
-    }
-
     /// The strategies' `PrepareForCreate` and the allocations a create makes.
     func prepareForCreate(_ object: inout JSON, _ resource: Resource) {
         switch resource {
@@ -128,8 +122,9 @@ extension ServerCore {
             object["metadata"] = .object(metadata.filter { !["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"].contains($0.key) })
         }
         let name = object.value(at: ["metadata", "name"])?.string ?? ""
+        // Admission (NamespaceLifecycle) runs before the strategy's validation.
+        try requireNamespace(target, name: name)
         try validate(object, target.resource)
-        try requireNamespace(target)
         let key = ObjectKey(resource: target.resource, namespace: target.resource.namespaced ? target.namespace : nil, name: name)
         if store[key] != nil { throw StatusError.alreadyExists(target.resource, name) }
         let managers = Ownership.update([], old: nil, new: object, by: updateManager(request, target.resource), now: ObjectStore.now())
@@ -177,6 +172,7 @@ extension ServerCore {
     func delete(_ request: APIRequest, target: ResourceTarget) throws -> APIResponse {
         guard let key = target.key, let existing = store[key] else { throw StatusError.notFound(target.resource, target.name ?? "") }
         try checkPreconditions(request, key: key, existing: existing.object)
+        if target.resource == .namespaces, let terminating = try terminate(request, key: key) { return terminating }
         if !request.isDryRun {
             store.delete(key)
             templates[key] = nil
