@@ -122,6 +122,10 @@ enum Decoding {
                 }
                 object.set(["spec", "ports"], .array(ports))
             }
+        case .leases:
+            for field in ["acquireTime", "renewTime"] {
+                if let text = object.value(at: ["spec", field])?.string { object.set(["spec", field], .string(MicroTime.utc(text))) }
+            }
         case .cronJobs:
             // SetDefaults_CronJob (pkg/apis/batch/v1/defaults.go).
             let defaults: [(String, JSON)] = [("concurrencyPolicy", "Allow"), ("suspend", false),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the server checks in a `coordination.k8s.io/v1` Lease.
 extension Validation {
     /// `ValidateLeaseSpec` (pkg/apis/coordination/validation/validation.go).
@@ -33,6 +35,20 @@ extension Validation {
 /// which wants exactly six fractional digits.
 enum MicroTime {
     static let layout = "2006-01-02T15:04:05.000000Z07:00"
+
+    /// The value as `MarshalJSON` writes it back: `t.UTC().Format(RFC3339Micro)`, so an offset becomes `Z`.
+    static func utc(_ value: String) -> String {
+        guard problem(value) == nil, !value.hasSuffix("Z") else { return value }
+        let head = String(value.prefix(19)), fraction = String(value.dropFirst(20).prefix(6)), zone = value.dropFirst(26)
+        let sign = zone.first == "-" ? -1.0 : 1.0
+        let hours = Double(zone.dropFirst().prefix(2)) ?? 0, minutes = Double(zone.suffix(2)) ?? 0
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        guard let local = formatter.date(from: head) else { return value }
+        return formatter.string(from: local.addingTimeInterval(-sign * (hours * 3600 + minutes * 60))) + "." + fraction + "Z"
+    }
 
     /// Go's `time.ParseError` text, or nil when the value parses.
     static func problem(_ value: String) -> String? {

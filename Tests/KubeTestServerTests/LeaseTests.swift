@@ -93,6 +93,18 @@ import Testing
         }
     }
 
+    @Test func aRenewTimeWithAnOffsetIsStoredAndAnsweredInUTC() async throws {
+        try await withServer { server, http in
+            // MicroTime.MarshalJSON writes t.UTC().Format(RFC3339Micro) (apimachinery pkg/apis/meta/v1/micro_time.go).
+            let reply = try await http.post(Fixture.leases, Fixture.lease("hello-deploy", renewTime: "2026-12-01T20:00:30.000042+01:30"))
+            #expect(reply.status == 201)
+            #expect(reply.json.value(at: ["spec", "renewTime"]) == "2026-12-01T18:30:30.000042Z")
+            #expect(server.object(.leases, namespace: "default", name: "hello-deploy")?.value(at: ["spec", "renewTime"]) == "2026-12-01T18:30:30.000042Z")
+            let patched = try await http.strategicPatch(path, ["spec": ["acquireTime": "2026-12-01T00:10:00.500000-02:00"]])
+            #expect(patched.json.value(at: ["spec", "acquireTime"]) == "2026-12-01T02:10:00.500000Z")
+        }
+    }
+
     @Test func applyAndMergePatchWorkAsOnOtherKinds() async throws {
         try await withServer { _, http in
             #expect(try await http.apply(path, Fixture.lease("hello-deploy")).status == 201)
