@@ -1,10 +1,6 @@
-import Foundation
+import Deploy
 
-/// Who runs a deploy, as the history records it: `user@host`.
+/// Who runs a deploy, as the history records it: `user@host`, the lease holder's rule.
 enum DeployActor {
-    static var current: String {
-        let environment = ProcessInfo.processInfo.environment
-        let user = environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
-        return "\(user)@\(ProcessInfo.processInfo.hostName)"
-    }
+    static var current: String { DeployLease.actor }
 }

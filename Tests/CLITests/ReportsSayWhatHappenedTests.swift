@@ -76,3 +76,25 @@ import TestSupport
         }
     }
 }
+
+/// One identity rule names who deploys, in the lease and in the history alike.
+@Suite struct DeployIdentityTests {
+    @Test func withoutUserTheHistoryNamesTheLeaseHolder() async throws {
+        try await DeployHarness.with { h in
+            var environment = GitFixture.environment
+            environment.removeValue(forKey: "USER")
+            environment.removeValue(forKey: "LOGNAME")
+            let deploy = try Command.run(PipedreamerBinary.path, ["deploy", "--kubeconfig", h.kubeconfigPath, "--timeout", "20s"],
+                                         in: h.repo.path, environment: environment)
+            #expect(deploy.status == 0, "\(deploy.stderrText)")
+            let created = try #require(h.server.requests.first { $0.method == "POST" && $0.path.contains("/leases") })
+            let lease = try #require(try JSONSerialization.jsonObject(with: created.body) as? [String: Any])
+            let holder = try #require((lease["spec"] as? [String: Any])?["holderIdentity"] as? String)
+            let history = try h.run(["history", "hello", "-o", "json"])
+            #expect(history.status == 0, "\(history.stderrText)")
+            let actor = String(holder.prefix { $0 != " " })
+            #expect(!actor.hasPrefix("unknown@"))
+            #expect(history.stdoutText.contains("\"deployedBy\": \"\(actor)\""), "lease holder \(holder)\n\(history.stdoutText)")
+        }
+    }
+}

@@ -47,11 +47,17 @@ public struct DeployLease: Sendable {
         ProcessInfo.processInfo.environment["PIPEDREAMER_LEASE_DURATION"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 30
     }
 
-    /// `user@host (pid N)`: the holder identity recorded in the lease.
-    public static var processIdentity: String {
-        let user = ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
-        return "\(user)@\(ProcessInfo.processInfo.hostName) (pid \(getpid()))"
+    /// `user@host`: who deploys, one rule for the lease and the history ($USER, else $LOGNAME,
+    /// else the account's name, so an unset $USER does not make a deploy anonymous).
+    public static var actor: String {
+        let environment = ProcessInfo.processInfo.environment
+        let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName()
+        return "\(user)@\(ProcessInfo.processInfo.hostName)"
     }
+
+    /// `user@host (pid N)`: the holder identity recorded in the lease.
+    public static var processIdentity: String { "\(actor) (pid \(getpid()))" }
 
     public init(api: any KubernetesAPI, namespace: String, workflow: String, commit: String,
                 identity: String = DeployLease.processIdentity, durationSeconds: Int = DeployLease.defaultDurationSeconds) {
