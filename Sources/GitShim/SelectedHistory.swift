@@ -55,12 +55,19 @@ private struct SelectedFile: Equatable {
     let mode: UInt32
 }
 
-/// The selected files of a root tree, with each subtree read once per id.
+/// The selected files of a root tree, with each subtree read once per id: a commit that changed
+/// only a README beside `nodes/` reads the directory's tree and takes `nodes/` from the cache.
 private struct SelectedStates {
+    /// A subtree at a place: the same tree under another path selects other paths.
+    struct Subtree: Hashable {
+        let oid: Oid
+        let prefix: [UInt8]
+    }
+
     let repository: Repository
     let directory: String
     let selection: PathSelection
-    var byTree = [Oid: [SelectedFile]]()
+    var bySubtree = [Subtree: [SelectedFile]]()
 
     init(repository: Repository, directory: String, selection: PathSelection) {
         self.repository = repository
@@ -69,33 +76,32 @@ private struct SelectedStates {
     }
 
     mutating func state(of rootTree: Oid) throws -> [SelectedFile] {
-        let tree: Oid
-        if directory.isEmpty {
-            tree = rootTree
-        } else {
-            guard let entry = try Tree(repository: repository, oid: rootTree).entry(atPath: directory), entry.isTree else { return [] }
-            tree = entry.oid
-        }
-        if let known = byTree[tree] { return known }
-        var files = [SelectedFile]()
-        try collect(tree, prefix: [], into: &files)
-        byTree[tree] = files
-        return files
+        if directory.isEmpty { return try files(in: Subtree(oid: rootTree, prefix: [])) ?? [] }
+        guard let entry = try Tree(repository: repository, oid: rootTree).entry(atPath: directory), entry.isTree else { return [] }
+        return try files(in: Subtree(oid: entry.oid, prefix: [])) ?? []
     }
 
-    private func collect(_ oid: Oid, prefix: [UInt8], into files: inout [SelectedFile]) throws {
-        let entries = try Tree(repository: repository, oid: oid).entries
+    /// The selected files under `subtree`, in tree order; nil for a subdirectory the selection
+    /// stops at (it holds a `stopsAtDirectoriesHolding` file).
+    private mutating func files(in subtree: Subtree) throws -> [SelectedFile]? {
+        if let known = bySubtree[subtree] { return known }
+        let entries = try Tree(repository: repository, oid: subtree.oid).entries
+        if !subtree.prefix.isEmpty, let stop = selection.stopsAtDirectoriesHolding.map({ Array($0.utf8) }),
+           entries.contains(where: { !$0.isTree && $0.name == stop }) {
+            return nil
+        }
+        var files = [SelectedFile]()
         for entry in entries {
-            let path = prefix.isEmpty ? entry.name : prefix + [UInt8(ascii: "/")] + entry.name
+            let path = subtree.prefix.isEmpty ? entry.name : subtree.prefix + [UInt8(ascii: "/")] + entry.name
             let relative = String(decoding: path, as: UTF8.self)
             if entry.isTree {
                 guard selection.enters(relative) else { continue }
-                if let stop = selection.stopsAtDirectoriesHolding,
-                   try Tree(repository: repository, oid: entry.oid).entry(atPath: stop).map({ !$0.isTree }) == true { continue }
-                try collect(entry.oid, prefix: path, into: &files)
+                files += try self.files(in: Subtree(oid: entry.oid, prefix: path)) ?? []
             } else if selection.includes(relative) {
                 files.append(SelectedFile(path: path, oid: entry.oid, mode: entry.mode))
             }
         }
+        bySubtree[subtree] = files
+        return files
     }
 }
