@@ -53,26 +53,27 @@ import KubeClient
     /// A Deployment an earlier version applied (no `automountServiceAccountToken`) gets the field
     /// in the apply itself: the pods roll once, with no restart patch after it, and never again.
     @Test func theFirstDeployAfterTheUpgradeRollsOnceAndTheNextNothing() async throws {
-        let fixture = try await EarlierVersionFixture.start()
-        let (server, client, rendered) = (fixture.server, fixture.client, fixture.rendered)
-        defer { Task { await fixture.shutdown() } }
-        let before = try await fixture.applyAsEarlierVersion { object, body in
-            guard case .deployment = object else { return body }
-            return body.removing(["spec", "template", "spec", "automountServiceAccountToken"])
+        let helper = DeployerRestartStampTests()
+        try await helper.withDeployer { server, client, repo in
+            let rendered = try helper.render(repo)
+            let before = try await helper.applyAsEarlierVersion(server, client, rendered) { object, body in
+                guard case .deployment = object else { return body }
+                return body.removing(["spec", "template", "spec", "automountServiceAccountToken"])
+            }
+            var settings = DeploySettings()
+            settings.pollInterval = .milliseconds(10)
+
+            let upgraded = try await Deployer(api: client, say: { _ in }).deploy(rendered, secret: nil, settings: settings)
+            #expect(upgraded.templateChanged)
+            #expect(!upgraded.restarted)
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == before + 1)
+            #expect(server.object(.deployments, namespace: "default", name: "hello")?
+                .value(at: ["spec", "template", "spec", "automountServiceAccountToken"]) == .bool(false))
+
+            let again = try await Deployer(api: client, say: { _ in }).deploy(rendered, secret: nil, settings: settings)
+            #expect(!again.changed)
+            #expect(server.rolloutCount(namespace: "default", name: "hello") == before + 1)
+            #expect(server.requests.filter { $0.contentType == "application/strategic-merge-patch+json" }.isEmpty)
         }
-        var settings = DeploySettings()
-        settings.pollInterval = .milliseconds(10)
-
-        let upgraded = try await Deployer(api: client, say: { _ in }).deploy(rendered, secret: nil, settings: settings)
-        #expect(upgraded.templateChanged)
-        #expect(!upgraded.restarted)
-        #expect(server.rolloutCount(namespace: "default", name: "hello") == before + 1)
-        #expect(server.object(.deployments, namespace: "default", name: "hello")?
-            .value(at: ["spec", "template", "spec", "automountServiceAccountToken"]) == .bool(false))
-
-        let again = try await Deployer(api: client, say: { _ in }).deploy(rendered, secret: nil, settings: settings)
-        #expect(!again.changed)
-        #expect(server.rolloutCount(namespace: "default", name: "hello") == before + 1)
-        #expect(server.requests.filter { $0.contentType == "application/strategic-merge-patch+json" }.isEmpty)
     }
 }
