@@ -239,9 +239,9 @@ import TestSupport
             #expect(h.deployment == nil)
 
             // An unreachable server: diff exits 2, everything still prints one document.
-            let gone = try await KubeTestServer.start()
-            let goneURL = gone.url.absoluteString
-            try await gone.shutdown()
+            let gone = try RefusingPort()
+            defer { withExtendedLifetime(gone) {} }
+            let goneURL = gone.httpsURL
             try h.writeKubeconfig(h.server.kubeconfig().replacingOccurrences(of: h.server.url.absoluteString, with: goneURL))
             let diffError = try h.run(["diff", "-o", "json"])
             #expect(diffError.status == 2)
@@ -415,10 +415,12 @@ import TestSupport
     }
 
     @Test func aRefusedConnectionIsRetriedVisiblyAndNamedWithoutTypeNames() async throws {
-        let gone = try await KubeTestServer.start()
-        let url = gone.url.absoluteString
-        let kubeconfig = gone.kubeconfig()
-        try await gone.shutdown()
+        let stopped = try await KubeTestServer.start()
+        let gone = try RefusingPort()
+        defer { withExtendedLifetime(gone) {} }
+        let url = gone.httpsURL
+        let kubeconfig = stopped.kubeconfig().replacingOccurrences(of: stopped.url.absoluteString, with: url)
+        try await stopped.shutdown()
         let fixture = try GitFixture()
         let path = fixture.path + "/../kubeconfig-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -44,9 +44,9 @@ import TestSupport
 
     @Test func aDeadProxyIsNamedAsTheProxyWithoutItsPassword() async throws {
         try await DeployHarness.with { h in
-            let gone = try await KubeTestServer.start()
+            let gone = try RefusingPort()
+            defer { withExtendedLifetime(gone) {} }
             let deadPort = gone.port
-            try await gone.shutdown()
             let password = "proxy-pw-0c41d9"
             let kubeconfig = h.server.kubeconfig().replacingOccurrences(
                 of: "    server: \(h.server.url.absoluteString)\n",

@@ -17,10 +17,10 @@ import TestSupport
 
     @Test func apiDownFailsWithReasonAndAppliesNothing() async throws {
         try await DeployHarness.with { h in
-            // A port that was just listening and is now closed.
-            let gone = try await KubeTestServer.start()
-            let goneURL = gone.url.absoluteString
-            try await gone.shutdown()
+            // A port nothing listens on, held so no other test is given it.
+            let gone = try RefusingPort()
+            defer { withExtendedLifetime(gone) {} }
+            let goneURL = gone.httpsURL
             try h.writeKubeconfig(h.server.kubeconfig().replacingOccurrences(of: h.server.url.absoluteString, with: goneURL))
 
             let result = try h.deploy()

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 
@@ -78,9 +79,9 @@ import Testing
     }
 
     @Test func aDeadProxyIsNamedNotTheAPIServer() async throws {
-        let gone = try KubeTestProxy()
+        let gone = try RefusingPort()
+        defer { withExtendedLifetime(gone) {} }
         let deadPort = gone.port
-        gone.stop()
         let (error, port) = try await withProxiedAPI(proxy: try proxy(port: deadPort)) { client, server in
             (await #expect(throws: KubeAPIError.self) { try await client.serverVersion() }, server.port)
         }
