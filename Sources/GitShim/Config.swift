@@ -103,6 +103,18 @@ public final class Config: @unchecked Sendable {
     public func bool(_ key: String) throws -> Bool? {
         let canonical = try ConfigParameters.canonical(key, source: "the key")
         if let value = parameters.last(canonical), value == nil { return true }
+        if parameters.last(canonical) == nil {
+            // A file's `[section] name` line without `=` is true; libgit2 gives its entry no value.
+            var entry: UnsafeMutablePointer<git_config_entry>?
+            let rc = git_config_get_entry(&entry, pointer, canonical)
+            defer { git_config_entry_free(entry) }
+            if rc == GIT_ENOTFOUND.rawValue {
+                git_error_clear()
+                return nil
+            }
+            try GitError.check(rc, "cannot read git config \(key)")
+            if let entry, entry.pointee.value == nil { return true }
+        }
         guard let text = try string(key) else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on": return true

@@ -1,3 +1,4 @@
+import Foundation
 import GitShim
 import Deploy
 import Testing
@@ -35,6 +36,33 @@ import TestSupport
         #expect(throws: DeployError("git config pipedreamer.maxCodeBytes is '\(value)': give a whole number of bytes from 1 to 1048576, for example 921600 or 900k (git config pipedreamer.maxCodeBytes 921600)")) {
             try RepositorySettings.parseLimit(value)
         }
+    }
+
+    /// `pipedreamer.strict` is read with git's boolean rule, the one `Config.bool` holds: git itself
+    /// (`git config --type=bool`) is the oracle for every spelling.
+    @Test(arguments: ["true", "YES", "on", "1", "2", "-1", "false", "No", "OFF", "0", ""])
+    func strictIsABooleanAsGitReadsOne(_ value: String) throws {
+        let fixture = try GitFixture()
+        try fixture.git(["config", "pipedreamer.strict", value])
+        let gitSays = try fixture.gitText(["config", "--type=bool", "--get", "pipedreamer.strict"])
+        let config = try RepositorySettings.load(from: Repository.open(containing: fixture.path))
+        #expect(config.strict == (gitSays == "true"), "git reads '\(value)' as \(gitSays)")
+    }
+
+    @Test func strictWithoutAValueIsTrueAsGitReadsIt() throws {
+        let fixture = try GitFixture()
+        try fixture.write(".git/config", try String(contentsOfFile: fixture.path + "/.git/config", encoding: .utf8) + "[pipedreamer]\n\tstrict\n")
+        #expect(try fixture.gitText(["config", "--type=bool", "--get", "pipedreamer.strict"]) == "true")
+        #expect(try RepositorySettings.load(from: Repository.open(containing: fixture.path)).strict)
+    }
+
+    @Test func strictThatIsNotABooleanIsRefusedNamingTheKey() throws {
+        let fixture = try GitFixture()
+        try fixture.git(["config", "pipedreamer.strict", "maybe"])
+        #expect(throws: (any Error).self) { try fixture.git(["config", "--type=bool", "--get", "pipedreamer.strict"]) }
+        #expect {
+            try RepositorySettings.load(from: Repository.open(containing: fixture.path))
+        } throws: { "\($0)".contains("git config pipedreamer.strict is 'maybe', not a boolean: set true or false") }
     }
 
     @Test func theAllowListsAreEveryValueOfTheirKeysAndUnsetIsNil() throws {

@@ -42,7 +42,7 @@ public struct RepositorySettings: Sendable, Equatable {
         if let text = try config.string(deployRefsKey) {
             result.deployRefs = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         }
-        if let text = try config.string(strictKey) { result.strict = try parseBool(text) }
+        if let strict = try config.bool(strictKey) { result.strict = strict }
         result.allowedNamespaces = try patterns(config.strings(allowedNamespacesKey))
         result.allowedImages = try patterns(config.strings(allowedImagesKey))
         if let text = try config.string(receiveTimeoutKey) { result.receiveTimeout = try parseReceiveTimeout(text) }
@@ -63,15 +63,6 @@ public struct RepositorySettings: Sendable, Equatable {
             return try KubeRequestTimeout.parse(text)
         } catch {
             throw DeployError("git config \(receiveTimeoutKey) is '\(text)': give a duration such as 90s, 5m or 0 for no limit (git config \(receiveTimeoutKey) 5m)")
-        }
-    }
-
-    /// A boolean as git reads one: true/yes/on/1 (or an empty value), false/no/off/0, any case.
-    public static func parseBool(_ text: String) throws -> Bool {
-        switch text.trimmingSpaces.lowercased() {
-        case "", "true", "yes", "on", "1": return true
-        case "false", "no", "off", "0": return false
-        default: throw DeployError("git config \(strictKey) is '\(text)': give true or false (git config \(strictKey) true)")
         }
     }
 
