@@ -19,11 +19,6 @@ struct ConfigParameters: Equatable {
 
     let settings: [Setting]
 
-    /// Reads the process environment.
-    static func fromEnvironment() throws -> ConfigParameters {
-        try ConfigParameters(environment: ProcessInfoLite.environment)
-    }
-
     init(settings: [Setting]) { self.settings = settings }
 
     init(environment: (String) -> String?) throws {

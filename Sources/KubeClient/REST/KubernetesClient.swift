@@ -12,17 +12,6 @@ public final class KubernetesClient: KubernetesAPI {
         transport = try KubeTransport(connection: connection, options: options)
     }
 
-    /// The client for the CLI's flags: `--kubeconfig`, `--context` and `--request-timeout` (kubectl's
-    /// duration syntax; nil means 30s, `0` means none), which also limits each exec plugin run. The namespace is `KubeNamespace.resolve(flag:workflow:connection:)`
-    /// with this client's `connection`.
-    public static func fromFlags(kubeconfig: String?, context: String?, requestTimeout: String?, version: String,
-                                 warningHandler: @escaping @Sendable (String) -> Void) throws -> KubernetesClient {
-        let connection = try KubeConfigLoader.load(KubeConfigOptions(kubeconfig: kubeconfig, context: context))
-        let timeout = try requestTimeout.map(KubeRequestTimeout.parse) ?? KubeRequestTimeout.standard
-        return try KubernetesClient(connection: connection, options: KubeClientOptions(
-            requestTimeout: timeout, version: version, warningHandler: warningHandler, execTimeout: timeout))
-    }
-
     /// Round trips made so far, retries included.
     public var requestCount: Int { transport.requestCount }
 
