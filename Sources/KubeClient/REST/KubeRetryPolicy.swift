@@ -40,22 +40,24 @@ public struct KubeRetryPolicy: Sendable, Equatable {
 public enum KubeRequestTimeout {
     public static let standard: Duration = .seconds(30)
 
-    /// `30s`, `1m`, `1h`, `500ms`, or a bare number of seconds; `0` means no timeout (nil).
+    /// A duration as kubectl reads `--request-timeout` (client-go `tools/clientcmd/helpers.go`,
+    /// `ParseTimeout`): a whole number of seconds (`45`), else Go's duration syntax (`30s`, `1m30s`,
+    /// `500ms`; see `GoDuration`). `0` means no timeout (nil); a negative duration is refused.
     public static func parse(_ text: String) throws -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        var number = Substring(trimmed)
-        var scale = 1.0
-        for unit in units where trimmed.hasSuffix(unit.suffix) {
-            number = trimmed.dropLast(unit.suffix.count)
-            scale = unit.seconds
-            break
+        let nanoseconds: Int64
+        if let seconds = Int64(trimmed), seconds >= 0 {
+            guard seconds <= Int64.max / 1_000_000_000 else { throw invalid(text) }
+            nanoseconds = seconds * 1_000_000_000
+        } else {
+            do { nanoseconds = try GoDuration.nanoseconds(trimmed) } catch { throw invalid(text) }
         }
-        guard let value = Double(number), value >= 0, value.isFinite else {
-            throw KubeConfigError("--request-timeout \"\(text)\" is not a duration; use e.g. 30s, 2m or 0 for no timeout")
-        }
-        if value == 0 { return nil }
-        return .milliseconds(Int64((value * scale * 1000).rounded()))
+        guard nanoseconds >= 0 else { throw invalid(text) }
+        return nanoseconds == 0 ? nil : .nanoseconds(nanoseconds)
+    }
+
+    private static func invalid(_ text: String) -> KubeConfigError {
+        KubeConfigError("--request-timeout \"\(text)\" is not a duration; use e.g. 30s, 2m or 0 for no timeout")
     }
 }
 
