@@ -109,6 +109,10 @@ enum Decoding {
             if object.value(at: ["spec", "type"]) == nil { object.set(["spec", "type"], "ClusterIP") }
             let type = object.value(at: ["spec", "type"])?.string ?? ""
             if object.value(at: ["spec", "sessionAffinity"]) == nil { object.set(["spec", "sessionAffinity"], "None") }
+            if object.value(at: ["spec", "sessionAffinity"]) == "None" { object.set(["spec", "sessionAffinityConfig"], nil) }
+            if type == "LoadBalancer", object.value(at: ["spec", "allocateLoadBalancerNodePorts"]) == nil {
+                object.set(["spec", "allocateLoadBalancerNodePorts"], true)
+            }
             if ["ClusterIP", "NodePort", "LoadBalancer"].contains(type), object.value(at: ["spec", "internalTrafficPolicy"]) == nil {
                 object.set(["spec", "internalTrafficPolicy"], "Cluster")
             }
@@ -131,8 +135,9 @@ enum Decoding {
             let defaults: [(String, JSON)] = [("concurrencyPolicy", "Allow"), ("suspend", false),
                                               ("successfulJobsHistoryLimit", 3), ("failedJobsHistoryLimit", 1)]
             for (field, value) in defaults where object.value(at: ["spec", field]) == nil { object.set(["spec", field], value) }
+            WorkloadDefaults.cronJob(&object)
         case .deployments:
-            if object["spec"] != nil && object.value(at: ["spec", "replicas"]) == nil { object.set(["spec", "replicas"], 1) }
+            WorkloadDefaults.deployment(&object)
         default:
             break
         }

@@ -8,6 +8,8 @@ import Testing
     let path = Fixture.deployments + "/hello"
     let volume: JSON = ["name": "code", "configMap": ["name": "hello-code"]]
     let mount: JSON = ["name": "code", "mountPath": "/code"]
+    /// The volume as the server returns it: SetDefaults_ConfigMapVolumeSource (pkg/apis/core/v1/defaults.go) adds 0644.
+    let servedVolume: JSON = ["name": "code", "configMap": ["name": "hello-code", "defaultMode": 420]]
 
     func entry(_ object: JSON, _ manager: String) -> JSON? {
         object.value(at: ["metadata", "managedFields"])?.array?.first { $0["manager"]?.string == manager }
@@ -35,7 +37,7 @@ import Testing
             _ = try await http.apply(path, Fixture.deployment("hello", mounts: [mount], volumes: [volume, other]))
             let reply = try await http.apply(path, Fixture.deployment("hello", mounts: [mount], volumes: [volume]))
             #expect(reply.status == 200)
-            #expect(reply.json.value(at: ["spec", "template", "spec", "volumes"]) == [volume])
+            #expect(reply.json.value(at: ["spec", "template", "spec", "volumes"]) == [servedVolume])
         }
     }
 
@@ -60,7 +62,7 @@ import Testing
             _ = try await http.apply(path, Fixture.deployment("hello", mounts: [mount], volumes: [volume]), manager: "other")
             let reply = try await http.apply(path, Fixture.deployment("hello"))
             #expect(reply.status == 200)
-            #expect(reply.json.value(at: ["spec", "template", "spec", "volumes"]) == [volume])
+            #expect(reply.json.value(at: ["spec", "template", "spec", "volumes"]) == [servedVolume])
         }
     }
 
@@ -79,14 +81,21 @@ import Testing
             #expect(reply.status == 200)
             let empty = JSON.object([:])
             let labels: JSON = [".": empty, "f:app.kubernetes.io/name": empty]
-            let port: JSON = [".": empty, "f:containerPort": empty]
-            let container: JSON = [".": empty, "f:image": empty, "f:name": empty,
+            // The creator's Update also owns the defaults its decoded body brought (pkg/apis/apps/v1/defaults.go,
+            // pkg/apis/core/v1/defaults.go), as `kubectl create deployment` shows on a cluster; the applier took
+            // only what it applied.
+            let port: JSON = [".": empty, "f:containerPort": empty, "f:protocol": empty]
+            let container: JSON = [".": empty, "f:image": empty, "f:name": empty, "f:imagePullPolicy": empty, "f:resources": empty,
+                                   "f:terminationMessagePath": empty, "f:terminationMessagePolicy": empty,
                                    "f:ports": [#"k:{"containerPort":8080,"protocol":"TCP"}"#: port]]
             let expected: JSON = [
                 "f:metadata": ["f:labels": labels],
-                "f:spec": ["f:selector": empty,
+                "f:spec": ["f:selector": empty, "f:progressDeadlineSeconds": empty, "f:revisionHistoryLimit": empty,
+                           "f:strategy": ["f:type": empty, "f:rollingUpdate": [".": empty, "f:maxSurge": empty, "f:maxUnavailable": empty]],
                            "f:template": ["f:metadata": ["f:labels": labels],
-                                         "f:spec": ["f:containers": [#"k:{"name":"engine"}"#: container]]]],
+                                         "f:spec": ["f:containers": [#"k:{"name":"engine"}"#: container],
+                                                    "f:dnsPolicy": empty, "f:restartPolicy": empty, "f:schedulerName": empty,
+                                                    "f:securityContext": empty, "f:terminationGracePeriodSeconds": empty]]],
             ]
             #expect(entry(reply.json, "kubectl-create")?["fieldsV1"] == expected)
             // The applier's set has no maps of its own (`ToFieldSet` marks only list items).

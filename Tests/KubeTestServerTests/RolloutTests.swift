@@ -113,7 +113,10 @@ import Testing
             _ = try await http.apply(path, Fixture.deployment("hello"))
             let patch: JSON = ["spec": ["template": ["spec": ["containers": [["name": "engine", "image": "engine:9"]]]]]]
             let reply = try await http.send("PATCH", path, json: patch, contentType: "application/merge-patch+json")
-            #expect(reply.json.value(at: ["spec", "template", "spec", "containers"]) == [["name": "engine", "image": "engine:9"]])
+            // The patched list is decoded again, so its one container gets SetDefaults_Container's fields (and no ports).
+            #expect(reply.json.value(at: ["spec", "template", "spec", "containers"]) == [["name": "engine", "image": "engine:9",
+                "imagePullPolicy": "IfNotPresent", "resources": .object([:]), "terminationMessagePath": "/dev/termination-log",
+                "terminationMessagePolicy": "File"]])
         }
     }
 
