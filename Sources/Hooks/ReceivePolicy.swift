@@ -23,6 +23,7 @@ public enum ReceivePolicy {
             case .commitFile(let path): source = path
             case .fallback: source = "the default image"
             case .flag: source = "--image"
+            case .history(let revision): source = "revision \(revision) of the history"
             }
             return "workflow \(name) not deployed: image \"\(rendered.image.image)\" (from \(source)) is not allowed by "
                 + "\(RepositorySettings.allowedImagesKey) (\(shown(allowed))); to allow it, run "

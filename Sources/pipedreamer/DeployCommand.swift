@@ -84,10 +84,18 @@ struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
     }
 
     func run() async throws {
+        try await run(imageHistoryRevision: nil)
+    }
+
+    /// The deploy; `imageHistoryRevision` is the revision of the history whose recorded image `--image`
+    /// carries (a rollback), so the output names that revision as the image's source.
+    func run(imageHistoryRevision: Int?) async throws {
         let waitLimit = try parsedTimeout()
         // Everything local first: a bundle over the limit fails before any request is sent.
         let connection = try cluster.connection()
-        let prepared = try mapErrors { try target.prepareDeploy(contextNamespace: connection.namespace) }
+        let prepared = try mapErrors {
+            try target.prepareDeploy(contextNamespace: connection.namespace, imageHistoryRevision: imageHistoryRevision)
+        }
         let rendered = prepared.rendered
         let tags = prepared.tags
         // Progress goes to standard error whenever standard output carries data: a JSON summary,
@@ -183,6 +191,7 @@ struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
             "codeCommit": .string(rendered.codeCommit.oid.hex),
             "tags": .array(tags.map(JSONValue.string)),
             "image": .string(rendered.image.image),
+            "imageSource": rendered.image.source.json,
             "dryRun": .bool(dryRun),
             "restarted": .bool(false),
             "objects": .array([]),

@@ -4,7 +4,7 @@ import Foundation
 import GitShim
 import KubeClient
 
-struct RollbackCommand: AsyncParsableCommand {
+struct RollbackCommand: AsyncParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Deploy the previous (or a named) version of a workflow again.",
@@ -37,6 +37,16 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long to wait for the rollout, e.g. 90s, 5m; 0 waits without limit.", valueName: "duration"))
     var timeout: String = "5m"
 
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output format: text (progress lines) or json (deploy's summary object; progress goes to standard error).", valueName: "format"))
+    var output: TextOrJSON = .text
+
+    var writesJSON: Bool { output == .json }
+
+    /// Progress lines: on standard error when standard output carries the JSON summary.
+    func say(_ line: String) {
+        if output == .json { printError(line) } else { print(line) }
+    }
+
     func validate() throws {
         if to != nil, toRevision != nil { throw ValidationError("give --to or --to-revision, not both") }
         do {
@@ -65,8 +75,8 @@ struct RollbackCommand: AsyncParsableCommand {
             throw ValidationFailure("rolling back \(workflow.name) to revision \(target.revision) re-renders commit \(target.commit), which is not in \(workflow.repository == nil ? "a repository here" : "this repository"): run `pipedreamer rollback \(workflow.name) --to-revision \(target.revision) -n \(workflow.namespace)` inside a clone of the workflow's repository that has it (`git fetch` it first)")
         }
         let mode: CodeConfigMapMode = target.codeConfigMap == Manifests.codeConfigMapName(workflow.name) ? .shared : .perCommit
-        print("rolling back \(workflow.name) to revision \(target.revision) (commit \(target.commit), image \(target.image))")
-        try await deploy(revision: target.commit, image: target.image, mode: mode, workflow: workflow)
+        say("rolling back \(workflow.name) to revision \(target.revision) (commit \(target.commit), image \(target.image))")
+        try await deploy(revision: target.commit, image: (target.image, target.revision), mode: mode, workflow: workflow)
     }
 
     func hasCommit(_ entry: DeployHistory.Entry, _ workflow: NamedWorkflow) -> Bool {
@@ -81,16 +91,18 @@ struct RollbackCommand: AsyncParsableCommand {
         settings.timeout = try KubeRequestTimeout.parse(timeout)
         return try await withClient(cluster, connection) { client in
             try await mapErrors {
-                let rollback = ClusterRollback(api: client, say: { print($0) })
+                let json = output == .json
+                let rollback = ClusterRollback(api: client, say: { line in if json { printError(line) } else { print(line) } })
                 guard let template = try await rollback.template(of: target, namespace: workflow.namespace, workflow: workflow.name) else { return false }
-                print("rolling back \(workflow.name) to revision \(target.revision) (commit \(target.commit), image \(target.image)) from the cluster's record")
+                say("rolling back \(workflow.name) to revision \(target.revision) (commit \(target.commit), image \(target.image)) from the cluster's record")
                 let rollout = try await rollback.run(target, template: template, namespace: workflow.namespace, workflow: workflow.name, settings: settings)
                 var entry = target
                 entry.deployedAt = DeployHistory.timestamp(Date())
                 entry.deployedBy = DeployActor.current
                 entry.outcome = rollout == nil ? .started : .complete
                 try await DeployHistory(api: client).record(entry, namespace: workflow.namespace, workflow: workflow.name)
-                print("rolled back \(workflow.name) to \(target.commit) in namespace \(workflow.namespace)")
+                say("rolled back \(workflow.name) to \(target.commit) in namespace \(workflow.namespace)")
+                if json { try StandardOutput.write(Self.summary(target, workflow: workflow.name, namespace: workflow.namespace, rollout: rollout)) }
                 return true
             }
         }
@@ -119,10 +131,29 @@ struct RollbackCommand: AsyncParsableCommand {
         return entry
     }
 
-    /// Runs `pipedreamer deploy` for the chosen commit, so everything deploy does and says holds.
-    func deploy(revision: String, image: String?, mode: CodeConfigMapMode?, workflow: NamedWorkflow) async throws {
-        var arguments = [revision, "-n", workflow.namespace, "--timeout", timeout]
-        if let image { arguments += ["--image", image] }
+    /// What a rollback from the cluster's record did, in the shape of deploy's `-o json` summary.
+    static func summary(_ target: DeployHistory.Entry, workflow: String, namespace: String, rollout: RolloutState?) -> JSONValue {
+        let state: JSONValue = switch rollout {
+        case .complete(let message)?: .object(["state": .string("complete"), "message": .string(message)])
+        case .waiting(let message)?: .object(["state": .string("waiting"), "message": .string(message)])
+        case .failed(let message)?: .object(["state": .string("failed"), "message": .string(message)])
+        case nil: .null
+        }
+        return .object([
+            "workflow": .string(workflow), "namespace": .string(namespace),
+            "commit": .string(target.commit), "codeCommit": .string(target.codeCommit), "tags": .array([]),
+            "image": .string(target.image), "imageSource": ResolvedImage.Source.history(revision: target.revision).json,
+            "dryRun": .bool(false), "restarted": .bool(true),
+            "objects": .array([.object(["object": .string("deployment.apps/\(workflow)"), "result": .string("configured")])]),
+            "rollout": state,
+        ])
+    }
+
+    /// Runs `pipedreamer deploy` for the chosen commit, so everything deploy does and says holds;
+    /// `image` is a history revision's recorded image, named as its source.
+    func deploy(revision: String, image: (name: String, revision: Int)?, mode: CodeConfigMapMode?, workflow: NamedWorkflow) async throws {
+        var arguments = [revision, "-n", workflow.namespace, "--timeout", timeout, "-o", output.rawValue]
+        if let image { arguments += ["--image", image.name] }
         if let mode { arguments += ["--code-configmap", mode.rawValue] }
         if noWait { arguments.append("--no-wait") }
         if let repository = selection.repositoryOptions.repository { arguments += ["-C", repository] }
@@ -131,7 +162,7 @@ struct RollbackCommand: AsyncParsableCommand {
         if let context = cluster.context { arguments += ["--context", context] }
         if let requestTimeout = cluster.requestTimeout { arguments += ["--request-timeout", requestTimeout] }
         let command = try DeployCommand.parse(arguments)
-        try await command.run()
+        try await command.run(imageHistoryRevision: image?.revision)
     }
 
     /// The workflow's directory at `revision`, as `-w` takes it (absolute inside a working tree).

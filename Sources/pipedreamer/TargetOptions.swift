@@ -46,11 +46,12 @@ struct TargetOptions: ParsableArguments {
     }
 
     /// Checks, renders and reads the working copy's secrets for a deploy; no network access.
-    func prepareDeploy(contextNamespace: String?) throws -> WorkflowDeploy.Prepared {
+    /// `imageHistoryRevision`: the history revision that recorded `--image` (a rollback).
+    func prepareDeploy(contextNamespace: String?, imageHistoryRevision: Int? = nil) throws -> WorkflowDeploy.Prepared {
         let repository = try repositoryOptions.open()
-        let prepared = try WorkflowDeploy.prepare(repository: repository,
-                                                  options: try renderOptions(in: repository, contextNamespace: contextNamespace),
-                                                  readSecrets: true)
+        var options = try renderOptions(in: repository, contextNamespace: contextNamespace)
+        options.imageHistoryRevision = image == nil ? nil : imageHistoryRevision
+        let prepared = try WorkflowDeploy.prepare(repository: repository, options: options, readSecrets: true)
         report(prepared.rendered)
         return prepared
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GitShim
+import KubeClient
 
 /// The engine image a deploy uses and where it came from.
 public struct ResolvedImage: Sendable, Equatable {
@@ -7,6 +8,18 @@ public struct ResolvedImage: Sendable, Equatable {
         case flag
         case commitFile(path: String)
         case fallback
+        /// The image a revision of `pipedreamer history` recorded: what `rollback` deploys again.
+        case history(revision: Int)
+
+        /// The source as data, for `-o json`: `{"kind": "flag"}`, `{"kind": "history", "revision": 3}`.
+        public var json: JSONValue {
+            switch self {
+            case .flag: return .object(["kind": .string("flag")])
+            case .commitFile(let path): return .object(["kind": .string("commitFile"), "path": .string(path)])
+            case .fallback: return .object(["kind": .string("default")])
+            case .history(let revision): return .object(["kind": .string("history"), "revision": .int(revision)])
+            }
+        }
     }
 
     public let image: String
@@ -26,6 +39,7 @@ public struct ResolvedImage: Sendable, Equatable {
         case .flag: return "image \(image) (from --image)"
         case .commitFile(let path): return "image \(image) (from \(path) in \(commitLabel))"
         case .fallback: return "image \(image) (default; set --image or commit .pipedreamer/base-image.txt)"
+        case .history(let revision): return "image \(image) (recorded with revision \(revision) in the history)"
         }
     }
 }
@@ -37,8 +51,13 @@ public enum ImageResolver {
     public static let fallback = "pipedreamer-engine:latest"
     public static let fileName = ".pipedreamer/base-image.txt"
 
-    public static func resolve(flag: String?, snapshot: Snapshot, workflowDirectory: String,
+    /// `historyRevision` says that `flag` is the image that revision of the history recorded (a rollback).
+    public static func resolve(flag: String?, historyRevision: Int? = nil, snapshot: Snapshot, workflowDirectory: String,
                                workingDirectory: String?) throws -> ResolvedImage {
+        if let flag, let historyRevision {
+            return ResolvedImage(image: try validated(flag, from: "revision \(historyRevision) of the history"),
+                                 source: .history(revision: historyRevision))
+        }
         if let flag {
             return ResolvedImage(image: try validated(flag, from: "--image"), source: .flag)
         }

@@ -12,6 +12,8 @@ public struct RenderOptions: Sendable {
     /// `render` leaves it nil: it never reads the kubeconfig.
     public var contextNamespace: String?
     public var image: String?
+    /// The revision of the history that recorded `image`, when a rollback deploys it again.
+    public var imageHistoryRevision: Int?
     /// RuntimeClass for the pods; empty disables it.
     public var runtimeClass = "gvisor"
     public var limit = BundleRules.defaultMaxBytes
@@ -69,7 +71,7 @@ public enum Renderer {
         guard check.isValid, let spec = check.spec else {
             throw WorkflowRejected(check: check, label: snapshot.label)
         }
-        let image = try ImageResolver.resolve(flag: options.image, snapshot: snapshot, workflowDirectory: directory,
+        let image = try ImageResolver.resolve(flag: options.image, historyRevision: options.imageHistoryRevision, snapshot: snapshot, workflowDirectory: directory,
                                               workingDirectory: repository.workingDirectory)
         let namespace = KubeNamespace.resolve(flag: options.namespace, workflow: spec.namespace,
                                               contextNamespace: options.contextNamespace)
