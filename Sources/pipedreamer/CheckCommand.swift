@@ -95,7 +95,7 @@ struct CheckCommand: ParsableCommand, JSONOutputCommand {
     static func json(_ check: WorkflowCheck) -> JSONValue {
         .object([
             "directory": .string(WorkflowLocator.display(check.directory)),
-            "name": check.spec.map { JSONValue.string($0.name) } ?? .null,
+            "name": check.reportedName.map(JSONValue.string) ?? .null,
             "ok": .bool(check.isValid),
             "bytes": .int(check.bundle.totalBytes),
             "limit": .int(check.bundle.limit),

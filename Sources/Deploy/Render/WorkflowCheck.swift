@@ -14,8 +14,16 @@ public struct WorkflowCheck: Sendable {
     /// workflow.yaml's blob and the node files it names (normalised), when it parsed with no error
     /// and no warning: what `SpecVerdictCache` records for the pre-commit fast path.
     public let cleanSpec: (blob: Oid, nodePaths: [String])?
+    /// workflow.yaml's `name` as written, when the file parses and the field is a string, errors or not.
+    public let writtenName: String?
 
     public var isValid: Bool { violations.isEmpty }
+
+    /// The name results are keyed by: the spec's, else workflow.yaml's `name` as written, else the
+    /// directory's last component (nil for a workflow at the repository root whose name cannot be read).
+    public var reportedName: String? {
+        spec?.name ?? writtenName ?? directory.split(separator: "/").last.map(String.init)
+    }
 
     /// `note: …` lines for `check`: the files under nodes/ that do not ship.
     public var notes: [String] {
@@ -36,12 +44,14 @@ public struct WorkflowCheck: Sendable {
         var warnings: [SpecError] = []
         var spec: WorkflowSpec?
         var cleanSpec: (blob: Oid, nodePaths: [String])?
+        var writtenName: String?
         let specPath = joinPath(directory, BundleRules.specFileName)
         if let entry = try snapshot.entry(at: specPath), bundle.allPaths.contains(BundleRules.specFileName),
            !bundle.violations.contains(where: { $0.path == specPath }) {
             if entry.size > limit { violations.append(tooLargeViolation(specPath, size: entry.size, limit: limit)) }
             if let text = try specText(entry, bundle: bundle, snapshot: snapshot, limit: limit) {
                 let reading = WorkflowSpec.read(text, file: specPath)
+                writtenName = reading.name
                 violations += reading.errors.map(specViolation)
                 if strict {
                     violations += reading.warnings.map(strictViolation)
@@ -61,7 +71,7 @@ public struct WorkflowCheck: Sendable {
             }
         }
         return WorkflowCheck(directory: directory, bundle: bundle, spec: spec, violations: violations, warnings: warnings,
-                             cleanSpec: cleanSpec)
+                             cleanSpec: cleanSpec, writtenName: writtenName)
     }
 
     /// workflow.yaml's text, judged by its object header first: it is part of the code's budget, so

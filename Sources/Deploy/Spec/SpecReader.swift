@@ -15,6 +15,8 @@ struct SpecReader {
     private(set) var errors: [SpecError] = []
     /// Keys nobody knows: the engine ignores them, so they only warn (unless the check is strict).
     private(set) var warnings: [SpecError] = []
+    /// The `name` field as written, when it is a string: reported even when the spec has errors.
+    private(set) var writtenName: String?
 
     init(file: String) {
         self.file = file
@@ -107,6 +109,7 @@ struct SpecReader {
 
     private mutating func readName(_ node: Yams.Node) -> (value: String, line: Int?)? {
         guard let name = requiredString(node, at: "name") else { return nil }
+        writtenName = name
         let line = node.mark?.line
         guard SpecNames.isKebabCase(name) else {
             fail("name", line: line, "'\(name)' is not kebab-case: use lowercase letters, digits and '-', "

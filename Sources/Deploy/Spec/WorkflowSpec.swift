@@ -48,7 +48,8 @@ public struct WorkflowSpec: Sendable, Equatable {
     public static func read(_ text: String, file: String) -> SpecReading {
         var reader = SpecReader(file: file)
         let spec = reader.read(text)
-        return SpecReading(spec: reader.errors.isEmpty ? spec : nil, errors: reader.errors, warnings: reader.warnings)
+        return SpecReading(spec: reader.errors.isEmpty ? spec : nil, errors: reader.errors, warnings: reader.warnings,
+                           name: reader.writtenName)
     }
 }
 
@@ -59,6 +60,8 @@ public struct SpecReading: Sendable, Equatable {
     public var errors: [SpecError]
     /// Keys the engine's schema does not have; errors only under `--strict`.
     public var warnings: [SpecError]
+    /// The `name` field as written when it is a string, errors or not.
+    public var name: String?
 }
 
 // MARK: - Derived object names
