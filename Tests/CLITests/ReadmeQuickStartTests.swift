@@ -175,6 +175,52 @@ import TestSupport
         return "(none)"
     }
 
+    // MARK: the command summary
+
+    /// The README's command summary: each `pipedreamer NAME` line with the lines indented under it.
+    static func summary() throws -> [String: String] {
+        let readme = try readme()
+        let section = try #require(readme.range(of: "## Commands\n\n```\n"))
+        let end = try #require(readme.range(of: "\n```\n", range: section.upperBound..<readme.endIndex))
+        var commands = [String: String]()
+        var current: String?
+        for line in readme[section.upperBound..<end.lowerBound].split(separator: "\n") {
+            if let name = line.firstMatch(of: /^pipedreamer ([a-z-]+)/)?.1 { current = String(name) }
+            if let current { commands[current, default: ""] += line + "\n" }
+        }
+        return commands
+    }
+
+    /// Every subcommand of `pipedreamer --help`, and every option of its own `--help`, is in the
+    /// summary (the impersonation flags in the paragraph under it), by its long or its short name.
+    @Test func theCommandSummaryNamesEveryOption() throws {
+        let summary = try Self.summary()
+        let readme = try Self.readme()
+        let top = try PipedreamerBinary.run(["--help"], in: Integrations.projectRoot.path).stdoutText
+        let subcommands = top.components(separatedBy: "SUBCOMMANDS:").last?
+            .matches(of: #/(?m)^  ([a-z][a-z-]*) /#).map { String($0.1) } ?? []
+        #expect(subcommands.count >= 10, "\(top)")
+        for name in subcommands {
+            #expect(summary[name] != nil, "the README's command summary has no line for pipedreamer \(name)")
+        }
+        let shared: Set = ["--help", "--version", "--as", "--as-group", "--as-uid"]
+        for flag in shared.subtracting(["--help", "--version"]) {
+            #expect(readme.contains("[\(flag) "), "the README names \(flag) under the summary")
+        }
+        for name in subcommands where !["hook", "completion"].contains(name) {
+            let help = try PipedreamerBinary.run([name, "--help"], in: Integrations.projectRoot.path).stdoutText
+            let text = summary[name] ?? ""
+            // `[--dry-run=client|server]` names --dry-run, `[-o text|json]` names -o.
+            let tokens = Set(text.split { !($0.isLetter || $0 == "-") }.map(String.init))
+            for option in help.matches(of: /(?m)^  (?:(-[a-zA-Z]), )?(--[a-z][a-z-]*)(?:\/(--[a-z][a-z-]*))?/) {
+                let long = String(option.2)
+                if shared.contains(long) { continue }
+                let names = [option.1, Optional(option.2), option.3].compactMap { $0.map(String.init) }
+                #expect(names.contains(where: tokens.contains), "the README's summary of pipedreamer \(name) does not name \(names.joined(separator: " or ")):\n\(text)")
+            }
+        }
+    }
+
     // MARK: links
 
     /// README.md and every page under docs/.
