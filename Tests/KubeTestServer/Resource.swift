@@ -7,7 +7,11 @@ public struct Resource: Sendable, Hashable {
     public let kind: String
     public let namespaced: Bool
     public let shortNames: [String]
-    /// Whether a change of `spec` bumps `metadata.generation` (workloads and services do).
+    /// Whether the strategy sets `metadata.generation` to 1 on create and bumps it when `spec` changes: the workloads'
+    /// (pkg/registry/apps/deployment/strategy.go, apps/replicaset/strategy.go, batch/cronjob/strategy.go). The core
+    /// strategies (pkg/registry/core/service|configmap|secret|namespace/strategy.go) and the Lease and RuntimeClass
+    /// ones never touch it, so those objects carry no generation; `rest.BeforeUpdate`
+    /// (staging/src/k8s.io/apiserver/pkg/registry/rest/update.go) keeps a client from setting it.
     let tracksGeneration: Bool
     let verbs: [String]
     /// The strategy's `AllowCreateOnUpdate`: a PUT of a missing object creates it.
@@ -33,7 +37,7 @@ public struct Resource: Sendable, Hashable {
                                          tracksGeneration: false, verbs: crud)
     public static let services = Resource(group: "", version: "v1", plural: "services", singular: "service",
                                           kind: "Service", namespaced: true, shortNames: ["svc"],
-                                          tracksGeneration: true, verbs: crud)
+                                          tracksGeneration: false, verbs: crud)
     public static let deployments = Resource(group: "apps", version: "v1", plural: "deployments", singular: "deployment",
                                              kind: "Deployment", namespaced: true, shortNames: ["deploy"],
                                              tracksGeneration: true, verbs: crud)
