@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deploy
 import Foundation
 import KubeClient
 
@@ -60,44 +61,8 @@ enum StandardOutput {
     }
 }
 
-/// The JSON every command prints, as `kubectl -o json` prints it (Go's `json.MarshalIndent` with a
-/// four-space indent, kubectl's printers/json.go): `"key": value`, sorted keys, `[]` and `{}` for
-/// empty values, slashes as they are.
+/// The JSON every command prints, as `kubectl -o json` prints it: one printer for every document
+/// (`ManifestWriter.jsonText`, which `render -o json` uses too).
 func jsonText(_ value: JSONValue) throws -> String {
-    var text = ""
-    try appendJSON(value, indent: "", to: &text)
-    return text
-}
-
-private func appendJSON(_ value: JSONValue, indent: String, to text: inout String) throws {
-    let inner = indent + "    "
-    switch value {
-    case .array(let items) where !items.isEmpty:
-        text += "[\n"
-        for (index, item) in items.enumerated() {
-            text += inner
-            try appendJSON(item, indent: inner, to: &text)
-            text += index == items.count - 1 ? "\n" : ",\n"
-        }
-        text += indent + "]"
-    case .object(let members) where !members.isEmpty:
-        text += "{\n"
-        let keys = members.keys.sorted()
-        for (index, key) in keys.enumerated() {
-            text += inner + (try scalarJSON(.string(key))) + ": "
-            try appendJSON(members[key] ?? .null, indent: inner, to: &text)
-            text += index == keys.count - 1 ? "\n" : ",\n"
-        }
-        text += indent + "}"
-    case .array: text += "[]"
-    case .object: text += "{}"
-    default: text += try scalarJSON(value)
-    }
-}
-
-/// One scalar as JSONEncoder writes it (string escapes, number forms).
-private func scalarJSON(_ value: JSONValue) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    try ManifestWriter.jsonText(value)
 }
