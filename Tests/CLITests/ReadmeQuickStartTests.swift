@@ -7,8 +7,10 @@ import TestSupport
 /// `<!-- quick-start -->`, in order, with bash, from a copy of the clone's `examples/`, against
 /// the test API server, with the built `pipedreamer` first on PATH. Each command must exit as the
 /// README says (0, or the status a trailing `# exits N` names) and print what the README shows,
-/// up to SHAs, times, ports, absolute paths, `user@host` and column alignment. Also: every relative
-/// link of README.md and docs/*.md reaches a file (and heading) that exists.
+/// up to SHAs, times, ports, absolute paths, `user@host` and column alignment. Also: the README's
+/// command summary names every option `--help` lists, docs/configuration.md has a row for every git
+/// config key the sources read, and every relative link of README.md and docs/*.md reaches a file
+/// (and heading) that exists.
 @Suite struct ReadmeQuickStartTests {
     static let marker = "<!-- quick-start -->"
 
@@ -218,6 +220,22 @@ import TestSupport
                 let names = [option.1, Optional(option.2), option.3].compactMap { $0.map(String.init) }
                 #expect(names.contains(where: tokens.contains), "the README's summary of pipedreamer \(name) does not name \(names.joined(separator: " or ")):\n\(text)")
             }
+        }
+    }
+
+    /// Every `pipedreamer.*` git config key the sources read has a row in docs/configuration.md.
+    @Test func everyGitConfigKeyHasARow() throws {
+        let sources = Integrations.projectRoot.appendingPathComponent("Sources")
+        var keys = Set<String>()
+        for case let file as String in FileManager.default.enumerator(atPath: sources.path) ?? FileManager.DirectoryEnumerator()
+        where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            keys.formUnion(text.matches(of: /"(pipedreamer\.[a-zA-Z]+)"/).map { String($0.1) })
+        }
+        #expect(keys.count >= 7, "\(keys)")
+        let page = try Integrations.text("docs/configuration.md")
+        for key in keys.sorted() {
+            #expect(page.contains("| `\(key)` |"), "docs/configuration.md has no row for \(key)")
         }
     }
 
