@@ -58,8 +58,10 @@ package final class ObjectFiles {
     }
 
     /// At most `maxBytes` leading bytes of a blob, inflating no more than that of a loose or whole
-    /// packed object; a delta is applied whole, up to `maxDeltaBytes` of result. Nil when absent.
-    package func blobPrefix(_ oid: [UInt8], maxBytes: Int, maxDeltaBytes: Int = 8 << 20) throws -> [UInt8]? {
+    /// packed object; a delta is applied whole, up to `maxDeltaBytes` of result, and gives an empty
+    /// prefix above that (as `Snapshot.prefix` promises). Nil when absent.
+    package func blobPrefix(_ oid: [UInt8], maxBytes: Int,
+                            maxDeltaBytes: Int = SnapshotLimits.maxWholeReadForPrefix) throws -> [UInt8]? {
         let hex = Oid(rawBytes: oid[...]).hex
         if let bytes = FileBytes.contents(of: loosePath(hex)) {
             let head = try Inflate.prefix(64 + maxBytes, of: bytes[...])
@@ -70,9 +72,8 @@ package final class ObjectFiles {
         }
         if let prefix = try packedBlobPrefix(oid, maxBytes: maxBytes) { return prefix }
         guard let header = try header(oid) else { return nil }
-        guard header.kind == .blob, header.size <= maxDeltaBytes else {
-            throw GitError(.notFound, "object \(hex) is not a blob this reader inflates in part")
-        }
+        guard header.kind == .blob else { throw GitError(.notFound, "object \(hex) is not a blob") }
+        guard header.size <= maxDeltaBytes else { return [] }
         return try read(oid).map { Array($0.data.prefix(maxBytes)) }
     }
 

@@ -1,4 +1,13 @@
 
+/// The bounds every snapshot reader keeps, so the hook's reader (`ObjectFiles`) and libgit2's
+/// (`Repository`) give one verdict for the same object.
+public enum SnapshotLimits {
+    /// A packed delta is resolved whole to read its prefix; one whose result is larger than this is
+    /// not read, and its prefix is empty (`CodeBundle` then refuses it under nodes/, since it
+    /// cannot be shown to be text). Memory never follows a large blob.
+    public static let maxWholeReadForPrefix = 16 << 20
+}
+
 /// What kind of thing a path in a snapshot is.
 public enum EntryKind: String, Sendable, Hashable {
     case file
@@ -64,7 +73,7 @@ public protocol Snapshot: Sendable {
     func contents(of entry: SnapshotEntry) throws -> [UInt8]
 
     /// At most `maxBytes` leading bytes of an entry's content, read without loading the rest; empty
-    /// for a packed delta over `Repository.maxWholeReadForPrefix`, which cannot be read in part.
+    /// for a packed delta over `SnapshotLimits.maxWholeReadForPrefix`, which cannot be read in part.
     func prefix(of entry: SnapshotEntry, maxBytes: Int) throws -> [UInt8]
 
     /// The tree entries git fsck would refuse (`TreeNames`) on the way to `directory` and in every

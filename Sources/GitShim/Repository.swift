@@ -122,12 +122,9 @@ public final class Repository: @unchecked Sendable {
         return blob.bytes()
     }
 
-    /// A packed delta larger than this is not read for its prefix (see `blobPrefix`).
-    public static let maxWholeReadForPrefix = 16 * 1024 * 1024
-
     /// At most `maxBytes` leading bytes of a blob. Loose objects are streamed and packed ones that
     /// are stored whole are read from the pack, so a large blob is never inflated whole; a packed
-    /// delta, which only libgit2 can resolve, is read whole up to `maxWholeReadForPrefix` bytes, and
+    /// delta, which only libgit2 can resolve, is read whole up to `SnapshotLimits.maxWholeReadForPrefix` bytes, and
     /// above that its prefix is empty (and `CodeBundle` refuses such a file under nodes/, since it
     /// cannot be shown to be text).
     public func blobPrefix(_ oid: Oid, maxBytes: Int) throws -> [UInt8] {
@@ -157,7 +154,7 @@ public final class Repository: @unchecked Sendable {
             return prefix
         }
         // A packed delta only libgit2 can resolve, whole: bounded, so memory never follows a large blob.
-        guard try blobSize(oid) <= Self.maxWholeReadForPrefix else { return [] }
+        guard try blobSize(oid) <= SnapshotLimits.maxWholeReadForPrefix else { return [] }
         let all = try blobContents(oid)
         return Array(all.prefix(maxBytes))
     }

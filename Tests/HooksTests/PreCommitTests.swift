@@ -1,4 +1,5 @@
 import Foundation
+import GitFiles
 import GitShim
 import Hooks
 import Testing
@@ -138,5 +139,15 @@ import WorkflowBundle
         let violation = try #require(report.failures.first?.check.violations.first { $0.path == "wf/nodes/model.bin" })
         #expect(violation.kind == .binary)
         #expect(violation.message.contains("stored as a delta"), "\(violation.message)")
+        // The hook's own reader (object files, no libgit2) keeps the same bound and gives the same
+        // empty prefix, as `Snapshot.prefix` promises, rather than an error of its own.
+        let environment = { (name: String) -> String? in name == "GIT_DIR" ? fixture.path + "/.git" : nil }
+        let change = try #require(StagedChange.open(environment: environment, currentDirectory: fixture.path))
+        let snapshot = change.snapshot
+        let entry = try #require(try snapshot.entry(at: "wf/nodes/model.bin"))
+        #expect(entry.size > SnapshotLimits.maxWholeReadForPrefix)
+        #expect(try snapshot.prefix(of: entry, maxBytes: 8000) == [])
+        let libgit2 = try IndexSnapshot(repository: Repository.open(containing: fixture.path), indexFile: fixture.path + "/.git/index")
+        #expect(try libgit2.prefix(of: try #require(try libgit2.entry(at: "wf/nodes/model.bin")), maxBytes: 8000) == [])
     }
 }
