@@ -62,9 +62,6 @@ struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
           help: "Delete the workflow's Secret when the working copy has no .secrets.yaml or .secrets/. (default: keep it)")
     var pruneSecret = false
 
-    @Option(help: ArgumentHelp("Per-commit code ConfigMaps to keep for rollback besides the live one; older ones that no ReplicaSet mounts are deleted after a completed rollout.", valueName: "n"))
-    var keep: Int = 5
-
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output format: text (progress lines) or json (a summary object, also when the deploy fails: then with error, and the rollout's state when the wait timed out; progress goes to standard error). With --dry-run=client: the objects as YAML, or as a JSON List with json.", valueName: "format"))
     var output: TextOrJSON = .text
 
@@ -73,7 +70,6 @@ struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
     func validate() throws {
         _ = try parsedTimeout()
         _ = try parsedLockTimeout()
-        guard keep >= 0 else { throw ValidationError("--keep must be 0 or more") }
         if let requestTimeout = cluster.requestTimeout {
             do {
                 _ = try KubeRequestTimeout.parse(requestTimeout)
@@ -147,7 +143,7 @@ struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
         settings.forceConflicts = forceConflicts
         settings.pruneSecret = pruneSecret
         LeaseSignals.install()
-        settings.keepCodeVersions = keep
+        settings.keepCodeVersions = target.keep
         settings.actor = DeployActor.current
         // Errors keep their type here (a rollout that did not finish is reported with its objects); they are put in words when printed.
         let result = try await withClient(cluster, connection) { client in

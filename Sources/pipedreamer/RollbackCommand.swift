@@ -37,6 +37,9 @@ struct RollbackCommand: AsyncParsableCommand, JSONOutputCommand {
     @Option(help: ArgumentHelp("How long to wait for the rollout, e.g. 90s, 5m; 0 waits without limit.", valueName: "duration"))
     var timeout: String = "5m"
 
+    @Option(help: ArgumentHelp("Per-commit code versions to keep, as deploy's --keep (the Deployment's revisionHistoryLimit in per-commit mode).", valueName: "n"))
+    var keep: Int = RenderOptions.defaultCodeVersionsKept
+
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Output format: text (progress lines) or json (deploy's summary object; progress goes to standard error).", valueName: "format"))
     var output: TextOrJSON = .text
 
@@ -156,6 +159,7 @@ struct RollbackCommand: AsyncParsableCommand, JSONOutputCommand {
         if let image { arguments += ["--image", image.name] }
         if let mode { arguments += ["--code-configmap", mode.rawValue] }
         if noWait { arguments.append("--no-wait") }
+        arguments += ["--keep", String(keep)]
         if let repository = selection.repositoryOptions.repository { arguments += ["-C", repository] }
         if let directory = try workflowDirectory(at: revision, workflow: workflow) { arguments += ["-w", directory] }
         if let kubeconfig = cluster.kubeconfig { arguments += ["--kubeconfig", kubeconfig] }

@@ -29,6 +29,13 @@ struct TargetOptions: ParsableArguments {
                                valueName: "mode"))
     var codeConfigMap: String?
 
+    @Option(help: ArgumentHelp("Per-commit code versions to keep for rollback besides the live one: in per-commit mode the Deployment's revisionHistoryLimit (the old ReplicaSets it keeps, each mounting its code ConfigMap), and deploy deletes older code ConfigMaps that no ReplicaSet mounts after a completed rollout. In shared mode the Deployment keeps Kubernetes' default.", valueName: "n"))
+    var keep: Int = RenderOptions.defaultCodeVersionsKept
+
+    func validate() throws {
+        guard keep >= 0 else { throw ValidationError("--keep must be 0 or more") }
+    }
+
     @Flag(help: "Treat warnings (unknown keys in workflow.yaml) as errors. (default: off, or git config pipedreamer.strict)")
     var strict = false
 
@@ -67,6 +74,7 @@ struct TargetOptions: ParsableArguments {
         options.contextNamespace = contextNamespace
         options.image = image
         options.runtimeClass = runtimeClass
+        options.codeVersionsKept = keep
         options.limit = settings.maxCodeBytes
         options.strict = strict || settings.strict
         options.omitsUnsetNamespace = omittingUnsetNamespace

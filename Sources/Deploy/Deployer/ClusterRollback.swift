@@ -47,6 +47,12 @@ public struct ClusterRollback: Sendable {
         guard let live = try await api.get(.deployments, namespace: namespace, name: workflow) else {
             throw DeployError("deployment \"\(workflow)\" does not exist in namespace \(namespace); deploy it with `pipedreamer deploy`")
         }
+        // The apply keeps what pipedreamer's apply owns of the spec beside the template.
+        var spec: [String: JSONValue] = ["selector": live[path: "spec", "selector"] ?? .null, "template": template]
+        if Deployer.appliedFields(of: live, contain: ObjectOwnership.historyLimitPath),
+           let limit = live[ObjectOwnership.historyLimitPath] {
+            spec["revisionHistoryLimit"] = limit
+        }
         let body = JSONValue.object([
             "apiVersion": .string("apps/v1"), "kind": .string("Deployment"),
             "metadata": .object([
@@ -55,7 +61,7 @@ public struct ClusterRollback: Sendable {
                 "annotations": .object([Manifests.commitAnnotation: .string(entry.commit),
                                         Manifests.codeCommitAnnotation: .string(entry.codeCommit)]),
             ]),
-            "spec": .object(["selector": live[path: "spec", "selector"] ?? .null, "template": template]),
+            "spec": .object(spec),
         ])
         let applied = try await api.apply(.deployments, namespace: namespace, name: workflow, object: body, dryRun: false)
         say("deployment.apps/\(workflow) rolled back to \(entry.codeConfigMap)")

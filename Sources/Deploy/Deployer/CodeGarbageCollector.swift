@@ -5,6 +5,8 @@ import KubeClient
 /// neither the Deployment nor a ReplicaSet it keeps mounts, beyond the newest `keep`; in shared mode
 /// every per-commit one (a switch from per-commit). Only objects with this workflow's labels are
 /// ever deleted, never the one in use, and never one newer than it (another deploy's, in flight).
+/// The per-commit Deployment's `revisionHistoryLimit` is the same `keep`, so the ReplicaSets the
+/// Deployment keeps mount no ConfigMap beyond the newest `keep`: what is kept is what they mount.
 public struct CodeGarbageCollector: Sendable {
     let api: any KubernetesAPI
     let say: @Sendable (String) -> Void

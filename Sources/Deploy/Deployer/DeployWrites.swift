@@ -14,6 +14,7 @@ extension Deployer {
             if case .deployment = object {
                 body = Self.keepingLiveStamp(body, live: liveDeployment)
                 body = ObjectOwnership.keepingOthersReplicas(body, live: liveDeployment)
+                body = ObjectOwnership.keepingOthersHistoryLimit(body, live: liveDeployment)
                 body = SecretDigest.stamped(body, digest: digest, live: liveDeployment,
                                             removingSecret: settings.pruneSecret)
             }

@@ -13,6 +13,21 @@ enum ObjectOwnership {
         return deployment.removing(replicasPath)
     }
 
+    static let historyLimitPath = ["spec", "revisionHistoryLimit"]
+
+    /// The Deployment body without `spec.revisionHistoryLimit` while another manager owns it (someone
+    /// tuned how many ReplicaSets the Deployment keeps): their value stays; the clean-up still keeps
+    /// the newest `--keep` code versions. A limit nobody set (the default) is pipedreamer's to set.
+    static func keepingOthersHistoryLimit(_ deployment: JSONValue, live: JSONValue?) -> JSONValue {
+        guard let live, deployment[historyLimitPath] != nil else { return deployment }
+        let entries = live[path: "metadata", "managedFields"]?.arrayValue ?? []
+        let others = entries.contains { entry in
+            entry[path: "manager"]?.stringValue != KubernetesClient.fieldManager
+                && entry[path: "fieldsV1"]?[historyLimitPath.map { "f:" + $0 }] != nil
+        }
+        return others ? deployment.removing(historyLimitPath) : deployment
+    }
+
     /// The body for taking over a foreign object with `--adopt`: a Deployment keeps the replicas it has.
     static func adopting(_ body: JSONValue, foreign: JSONValue) -> JSONValue {
         guard foreign[path: "kind"]?.stringValue == "Deployment", foreign[replicasPath] != nil else { return body }

@@ -13,11 +13,16 @@ public struct Deployment: Codable, Sendable, Equatable {
 
 public struct DeploymentSpec: Codable, Sendable, Equatable {
     public var replicas: Int?
+    /// Old ReplicaSets the Deployment keeps: in per-commit mode the code versions deploy keeps
+    /// (`--keep`), since each old ReplicaSet pins the code ConfigMap it mounts; nil leaves the
+    /// apps/v1 default (10).
+    public var revisionHistoryLimit: Int?
     public var selector: LabelSelector
     public var template: PodTemplateSpec
 
-    public init(replicas: Int? = nil, selector: LabelSelector, template: PodTemplateSpec) {
+    public init(replicas: Int? = nil, revisionHistoryLimit: Int? = nil, selector: LabelSelector, template: PodTemplateSpec) {
         self.replicas = replicas
+        self.revisionHistoryLimit = revisionHistoryLimit
         self.selector = selector
         self.template = template
     }

@@ -13,6 +13,9 @@ public struct ManifestInput: Sendable, Equatable {
     public var codeCommit: String
     /// Where the code lives: `<name>-code`, or an immutable ConfigMap per code commit.
     public var codeConfigMap: CodeConfigMapMode = .shared
+    /// Per-commit code versions kept besides the live one (`--keep`): the Deployment's
+    /// `revisionHistoryLimit` in per-commit mode.
+    public var codeVersionsKept = RenderOptions.defaultCodeVersionsKept
     /// The code bundle, in the order its `items` are listed.
     public var files: [BundledFile]
     public var cronJobs: [CronJobInput]

@@ -104,6 +104,8 @@ public enum Manifests {
             ),
             spec: DeploymentSpec(
                 replicas: 1,
+                // Per-commit: the ReplicaSets kept are the code versions kept, so neither outlives the other.
+                revisionHistoryLimit: input.codeConfigMap == .perCommit ? input.codeVersionsKept : nil,
                 selector: LabelSelector(matchLabels: engineSelector(input.name)),
                 template: PodTemplateSpec(
                     metadata: ObjectMeta(

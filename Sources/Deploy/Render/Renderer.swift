@@ -23,6 +23,10 @@ public struct RenderOptions: Sendable {
     /// so `kubectl apply` places them where deploy would (`render`; deploy always knows its namespace).
     public var omitsUnsetNamespace = false
     public var codeConfigMap: CodeConfigMapMode = .shared
+    /// Per-commit code versions kept for rollback besides the live one (`--keep`): the ConfigMaps
+    /// the clean-up keeps and, in per-commit mode, the Deployment's `revisionHistoryLimit`.
+    public var codeVersionsKept = RenderOptions.defaultCodeVersionsKept
+    public static let defaultCodeVersionsKept = 5
     /// What asked for `codeConfigMap` (`--code-configmap`, git config); nil when it is the default,
     /// so deploy keeps the mode the live Deployment mounts instead.
     public var codeConfigMapSource: String?
@@ -89,6 +93,7 @@ public enum Renderer {
                                   image: image.image, runtimeClassName: runtimeClass, commit: commit.oid.hex,
                                   codeCommit: code.oid.hex, files: check.bundle.files, cronJobs: cronJobs, secretData: nil)
         input.codeConfigMap = options.codeConfigMap
+        input.codeVersionsKept = options.codeVersionsKept
         return Rendered(commit: commit, codeCommit: code, directory: directory, spec: spec, bundle: check.bundle, image: image,
                         namespace: namespace, warnings: check.warnings, notes: image.note.map { [$0] } ?? [],
                         runtimeClass: runtimeClass, objects: Manifests.build(input))
