@@ -24,14 +24,15 @@ public enum IndexFallback {
         }
         let paths = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard !paths.isEmpty else { return [] }
-        var workflows = Set<String>()
+        // HEAD's workflows and those the commit adds (or removes): a changed workflow.yaml's directory.
+        var all = Set<String>()
         if !repository.isHeadUnborn {
             let head = try CommitSnapshot(repository: repository, commit: repository.resolveCommit("HEAD"))
-            workflows.formUnion(WorkflowChanges.holding(paths, workflows: try WorkflowLocator.discover(in: head)))
+            all.formUnion(try WorkflowLocator.discover(in: head))
         }
         for path in paths where path == BundleRules.specFileName || path.hasSuffix("/" + BundleRules.specFileName) {
-            workflows.insert(String(path.dropLast(BundleRules.specFileName.count)).trimmingTrailingSlash)
+            all.insert(String(path.dropLast(BundleRules.specFileName.count)).trimmingTrailingSlash)
         }
-        return workflows.sorted()
+        return WorkflowChanges.holding(paths, workflows: all.sorted()).sorted()
     }
 }

@@ -37,21 +37,38 @@ enum WorkflowChanges {
         return (touched ?? []).sorted()
     }
 
-    /// The workflow each changed path belongs to (its deepest enclosing workflow directory); a
-    /// changed workflow.yaml also changes the workflows around it (nesting), and a changed
-    /// .gitattributes every workflow at or below its directory.
+    /// The workflows of `snapshot` that the changed `paths` belong to, each workflow directory
+    /// looked up once, so a commit in a large repository reads only the trees on its paths.
     private static func workflows(touchedBy paths: [String], in snapshot: CommitSnapshot) throws -> Set<String> {
         var isWorkflow = [String: Bool]()
-        func holdsWorkflow(_ directory: String) throws -> Bool {
+        return try holding(paths, isWorkflow: { directory in
             if let known = isWorkflow[directory] { return known }
             let entry = try snapshot.unsizedEntry(at: joinPath(directory, BundleRules.specFileName))
             let result = entry != nil && entry?.kind != .submodule
             isWorkflow[directory] = result
             return result
-        }
+        }, workflowsAtOrBelow: { try snapshot.directories(containing: BundleRules.specFileName, under: $0) })
+    }
+
+    /// The workflows of `all` that hold `paths` (repository-relative, as the pre-commit framework
+    /// passes them).
+    static func holding(_ paths: [String], workflows all: [String]) -> Set<String> {
+        let known = Set(all)
+        return holding(paths, isWorkflow: { known.contains($0) }, workflowsAtOrBelow: { directory in
+            all.filter { directory.isEmpty || $0 == directory || $0.hasPrefix(directory + "/") }
+        })
+    }
+
+    /// The one rule for which workflows a set of changed paths touches, whatever holds the list of
+    /// workflows: each path belongs to its deepest enclosing workflow directory; a workflow.yaml
+    /// also touches the workflows around it (nesting), and a .gitattributes every workflow at or
+    /// below its directory.
+    static func holding(_ paths: [String], isWorkflow: (String) throws -> Bool,
+                        workflowsAtOrBelow: (String) throws -> [String]) rethrows -> Set<String> {
         var result = Set<String>()
-        for path in paths {
-            let enclosing = try ancestorDirectories(of: path).filter(holdsWorkflow)
+        for raw in paths {
+            let path = WorkflowLocator.normalise(raw)
+            let enclosing = try ancestorDirectories(of: path).filter(isWorkflow)
             let name = path.split(separator: "/").last.map(String.init) ?? path
             if name == BundleRules.specFileName {
                 result.formUnion(enclosing)
@@ -59,30 +76,7 @@ enum WorkflowChanges {
                 result.insert(deepest)
             }
             if name == ".gitattributes" {
-                let directory = String(path.dropLast(name.count)).trimmingTrailingSlash
-                result.formUnion(try snapshot.directories(containing: BundleRules.specFileName, under: directory))
-            }
-        }
-        return result
-    }
-
-    /// The workflows of `all` that hold `paths` (repository-relative, as the pre-commit framework
-    /// passes them): each path's deepest enclosing workflow; a workflow.yaml also counts for the
-    /// workflows around it, and a .gitattributes for every workflow at or below its directory.
-    static func holding(_ paths: [String], workflows all: [String]) -> Set<String> {
-        var result = Set<String>()
-        for raw in paths {
-            let path = WorkflowLocator.normalise(raw)
-            let enclosing = all.filter { $0.isEmpty || path.hasPrefix($0 + "/") }
-            let name = path.split(separator: "/").last.map(String.init) ?? path
-            if name == BundleRules.specFileName {
-                result.formUnion(enclosing)
-            } else if let deepest = enclosing.max(by: { $0.count < $1.count }) {
-                result.insert(deepest)
-            }
-            if name == ".gitattributes" {
-                let directory = String(path.dropLast(name.count)).trimmingTrailingSlash
-                result.formUnion(all.filter { directory.isEmpty || $0 == directory || $0.hasPrefix(directory + "/") })
+                result.formUnion(try workflowsAtOrBelow(String(path.dropLast(name.count)).trimmingTrailingSlash))
             }
         }
         return result

@@ -14,6 +14,17 @@ import GitFiles
 /// and objects; with the default settings, which apply when no configuration names pipedreamer;
 /// and with the spec's verdict as this same binary recorded it for the same blob and path.
 public enum StagedCheck {
+    /// Set by `pipedreamer-hook` in the environment of the full check it execs: the question of
+    /// `touchesNoWorkflow` was asked already, and the full check records verdicts for next time.
+    public static let askedVariable = "PIPEDREAMER_HOOK_SHORTCUT_ASKED"
+
+    /// True only when the commit certainly touches no workflow directory: the index holds no
+    /// workflow.yaml, or the cache-tree shows every workflow directory with HEAD's tree and no
+    /// .gitattributes above one changed. False means "not known": run the full check.
+    public static func touchesNoWorkflow(_ change: StagedChange) -> Bool {
+        change.certainlyLeavesUnchanged(directoriesHolding: BundleRules.specFileName)
+    }
+
     /// The answer for the index `change` read (`StagedChange.open()`: the one git runs the hook
     /// for); `fullBinary` is the pipedreamer binary whose verdicts the cache holds.
     public static func passes(_ change: StagedChange, fullBinary: String) -> Bool {

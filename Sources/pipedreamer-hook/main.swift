@@ -57,15 +57,14 @@ guard full.hasPrefix("/") else {
 }
 
 if let change = StagedChange.open() {
-    if change.certainlyLeavesUnchanged(directoriesHolding: BundleRules.specFileName) { exit(0) }
+    if StagedCheck.touchesNoWorkflow(change) { exit(0) }
     // A commit that changes workflows passes here only when the full check would pass it silently
     // (StagedCheck); the full check gives every other verdict.
     if arguments.count == 2, StagedCheck.passes(change, fullBinary: full) { exit(0) }
 }
 
-// The full check need not ask again (Hooks' PreCommitShortcut.askedVariable; a test requires the
-// two names to agree).
-setenv("PIPEDREAMER_HOOK_SHORTCUT_ASKED", "1", 1)
+// The full check need not ask again.
+setenv(StagedCheck.askedVariable, "1", 1)
 let argv = [full, "hook", hook] + arguments.dropFirst(2)
 var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
 execv(full, &cArguments)

@@ -1,6 +1,7 @@
 import Foundation
 import Deploy
 import Hooks
+import WorkflowBundle
 import Testing
 import TestSupport
 
@@ -30,8 +31,15 @@ import TestSupport
     }
 
     @Test func pipedreamerHookAndTheFullCheckAgreeOnTheirNames() throws {
-        // pipedreamer-hook does not link Hooks, so it spells the variable out; it must be the same.
-        let source = try String(contentsOf: Self.root.appendingPathComponent("Sources/pipedreamer-hook/main.swift"), encoding: .utf8)
-        #expect(source.contains("setenv(\"\(PreCommitShortcut.askedVariable)\", \"1\", 1)"))
+        // The hand-off variable is spelt once (StagedCheck, which both binaries link) and used by name.
+        let hook = try String(contentsOf: Self.root.appendingPathComponent("Sources/pipedreamer-hook/main.swift"), encoding: .utf8)
+        #expect(hook.contains("setenv(StagedCheck.askedVariable, \"1\", 1)"))
+        #expect(PreCommitShortcut.askedVariable == StagedCheck.askedVariable)
+        let sources = Self.root.appendingPathComponent("Sources")
+        var spellings = [String]()
+        for case let url as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where url.pathExtension == "swift" {
+            if try String(contentsOf: url, encoding: .utf8).contains("\"\(StagedCheck.askedVariable)\"") { spellings.append(url.lastPathComponent) }
+        }
+        #expect(spellings == ["StagedCheck.swift"])
     }
 }
