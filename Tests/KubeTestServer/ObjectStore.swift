@@ -112,6 +112,10 @@ struct ObjectStore: Sendable {
         for field in ["uid", "creationTimestamp", "resourceVersion", "generation"] {
             object.set(["metadata", field], old.object.value(at: ["metadata", field]))
         }
+        // `rest.BeforeUpdate` (staging/src/k8s.io/apiserver/pkg/registry/rest/update.go): a deleting object stays deleting.
+        for field in ["deletionTimestamp", "deletionGracePeriodSeconds"] where old.object.value(at: ["metadata", field]) != nil {
+            object.set(["metadata", field], old.object.value(at: ["metadata", field]))
+        }
         if old.object["status"] != nil { object["status"] = old.object["status"] } else { object["status"] = nil }
         if object == old.object && managers == old.managers { return (old, false) }
         if key.resource.tracksGeneration && !throughStatus
@@ -133,6 +137,16 @@ struct ObjectStore: Sendable {
         let before = old.value(at: ["metadata", "annotations"])?.object ?? [:]
         let after = new.value(at: ["metadata", "annotations"])?.object ?? [:]
         return before != after
+    }
+
+    /// Writes the object as given (the registry's own metadata changes: `markAsDeleting`, finalizers, the
+    /// collector's ownerReferences), keeping its managers; bumps resourceVersion.
+    mutating func write(_ key: ObjectKey, object: JSON) {
+        guard var stored = objects[key], stored.object != object else { return }
+        stored.object = object
+        stored.object.set(["metadata", "resourceVersion"], .string(nextResourceVersion()))
+        objects[key] = stored
+        emit("MODIFIED", key, stored)
     }
 
     /// Writes status only (the controllers' subresource); bumps resourceVersion when it changed.

@@ -169,23 +169,25 @@ extension ServerCore {
         return response
     }
 
+    /// `Store.Delete` (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go): an object that keeps
+    /// finalizers is answered as it now stands, deleting; one deleted at once as `finalizeDelete` answers. A dry run
+    /// works on a copy that is thrown away.
     func delete(_ request: APIRequest, target: ResourceTarget) throws -> APIResponse {
         guard let key = target.key, let existing = store[key] else { throw StatusError.notFound(target.resource, target.name ?? "") }
+        let options = try ServerCore.deletionOptions(request)
         try checkPreconditions(request, key: key, existing: existing.object)
         if target.resource == .namespaces, let terminating = try terminate(request, key: key) { return terminating }
-        if !request.isDryRun {
+        let (savedStore, savedTemplates) = (store, templates)
+        defer { if request.isDryRun { (store, templates) = (savedStore, savedTemplates) } }
+        if target.resource == .namespaces {
             store.delete(key)
-            templates[key] = nil
-            if target.resource == .namespaces {
-                for other in store.objects.keys where other.namespace == key.name { store.delete(other) }
-            }
-            collectDependents(of: existing.object, namespace: key.namespace, request: request)
+            for other in store.objects.keys where other.namespace == key.name { store.delete(other) }
+            return ServerCore.deletedResponse(existing, key: key)
         }
-        let uid = existing.object.value(at: ["metadata", "uid"]) ?? .null
-        var details = StatusError.details(name: key.name, group: target.resource.group, kind: target.resource.plural)
-        details["uid"] = uid
-        let status: JSON = ["kind": "Status", "apiVersion": "v1", "metadata": .object([:]), "status": "Success", "details": details]
-        return APIResponse(status: 200, json: status)
+        if let deleting = deleteObject(key, policy: options.policy, orphanDependents: options.orphanDependents) {
+            return APIResponse(status: 200, json: deleting.rendered)
+        }
+        return ServerCore.deletedResponse(existing, key: key)
     }
 
     /// Writes through `body` unless `dryRun=All`, then lets the deployment controller react. A dry run never
@@ -193,6 +195,20 @@ extension ServerCore {
     func commit(_ request: APIRequest, key: ObjectKey, _ body: (inout ObjectStore) -> (StoredObject, Bool, Int)) throws -> APIResponse {
         var scratch = store
         let (stored, changed, status) = body(&scratch)
+        // `shouldDeleteDuringUpdate` (store.go): an update that leaves a deleting object without finalizers deletes it,
+        // answered as a delete is (`deleteWithoutFinalizers`).
+        // A namespace also waits for its spec finalizers (`ShouldDeleteNamespaceDuringUpdate`,
+        // pkg/registry/core/namespace/storage/storage.go).
+        if changed, ServerCore.isDeleting(stored.object), ServerCore.finalizers(stored.object).isEmpty,
+           key.resource != .namespaces || (stored.object.value(at: ["spec", "finalizers"])?.array ?? []).isEmpty {
+            if !request.isDryRun {
+                store = scratch
+                store.delete(key)
+                templates[key] = nil
+                collectDependents(of: stored.object, namespace: key.namespace)
+            }
+            return ServerCore.deletedResponse(stored, key: key)
+        }
         if !request.isDryRun {
             if changed { try StorageLimit.check(stored, key: key) }
             store = scratch
