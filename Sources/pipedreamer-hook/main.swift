@@ -7,10 +7,12 @@ import GitFiles
 import WorkflowBundle
 
 // The first thing the installed pre-commit and pre-merge-commit hooks run. git runs these hooks
-// on every commit, so this program links nothing but GitFiles and starts as fast as git does: it
-// answers a commit that certainly touches no workflow directory (exit 0, nothing printed) and
-// execs the full check, `PIPEDREAMER hook NAME ARGS...`, for everything else. It never refuses a
-// commit itself, so a question it cannot answer costs only the time to ask it.
+// on every commit, so this program links only GitFiles and WorkflowBundle (no libgit2, no
+// Foundation, no YAML parser) and starts as fast as git does. It answers a commit that certainly
+// touches no workflow directory, and one whose workflows the full check would pass silently
+// (`StagedCheck`), with exit 0 and nothing printed, and execs the full check,
+// `PIPEDREAMER hook NAME ARGS...`, for everything else. It never refuses a commit itself, so a
+// question it cannot answer costs only the time to ask it.
 
 let usage = """
     usage: pipedreamer-hook pre-commit|pre-merge-commit PIPEDREAMER [ARG...]

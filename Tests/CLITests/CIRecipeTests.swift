@@ -16,7 +16,7 @@ import TestSupport
     init() throws {
         origin = try GitFixture()
         scratch = try Integrations.scratch()
-        // A repository set up as pipedreamer's README says: the hooks through the pre-commit framework.
+        // A repository set up as docs/hooks.md says: the hooks through the pre-commit framework.
         try origin.write(".pre-commit-config.yaml", """
             repos:
               - repo: local

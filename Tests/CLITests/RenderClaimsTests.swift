@@ -3,7 +3,7 @@ import KubeTestServer
 import Testing
 import TestSupport
 
-/// The README's claims about `render`, each run against the real binary.
+/// The claims docs/commands.md makes about `render`, each run against the real binary.
 @Suite struct RenderClaimsTests {
     @Test func anUncommittedBaseImageChangesNothingAndIsNamedInANote() throws {
         let fixture = try GitFixture()

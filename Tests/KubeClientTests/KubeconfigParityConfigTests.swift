@@ -72,7 +72,7 @@ struct KubeconfigParityConfigTests {
         #expect(ours.stderr.contains("the server's certificate is not valid for \"wrong.test\""))
     }
 
-    /// A documented difference (README, Credentials): NIOSSL also accepts a certificate that names
+    /// A documented difference (docs/cluster.md, Credentials): NIOSSL also accepts a certificate that names
     /// the connected IP address, where Go checks only tls-server-name.
     @Test func aCertificateForTheServerIPIsAcceptedWhateverTLSServerNameSays() async throws {
         let scenario = ParityScenario.user("    token: t", cluster: "    tls-server-name: wrong.test")

@@ -2,7 +2,7 @@ import KubeClient
 
 /// The bodies a deploy sends and the writes that follow its dry run.
 extension Deployer {
-    /// Every object's apply body in DESIGN order, the Secret second. The Deployment keeps the live
+    /// Every object's apply body in the deploy order (docs/ARCHITECTURE.md), the Secret second. The Deployment keeps the live
     /// restart stamp, the replicas others set, and carries the Secret's digest.
     func requestBodies(_ rendered: Rendered, secret: Secret?, digest: String?, liveDeployment: JSONValue?,
                        settings: DeploySettings) throws -> [(ResourceType, String, JSONValue)] {

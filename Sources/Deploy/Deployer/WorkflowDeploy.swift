@@ -23,7 +23,7 @@ public enum WorkflowDeploy {
         }
     }
 
-    /// Everything local, in DESIGN order: a commit that cannot ship throws `WorkflowRejected`, a bad
+    /// Everything local, in the deploy order (docs/ARCHITECTURE.md): a commit that cannot ship throws `WorkflowRejected`, a bad
     /// secrets file `DeployError`, before any request is sent. `readSecrets` is false where there is
     /// no working copy to read them from (a bare repository on the server).
     public static func prepare(repository: Repository, options: RenderOptions, readSecrets: Bool) throws -> Prepared {
@@ -37,7 +37,7 @@ public enum WorkflowDeploy {
     }
 
     /// Preflight, the deploy lease (waiting up to `settings.lockTimeout` for another deploy of the
-    /// workflow), then the dry run of every object, the apply in DESIGN order, the restart stamp and
+    /// workflow), then the dry run of every object, the apply in the deploy order, the restart stamp and
     /// (when `settings.wait`) the rollout wait; the lease is released at the end, on success or not.
     /// `say` gets progress lines, `warn` preflight and lease warnings. A server dry run takes no lease.
     public static func run(_ prepared: Prepared, api: any KubernetesAPI, settings: DeploySettings,

@@ -20,7 +20,7 @@ public struct Volume: Codable, Sendable, Equatable {
 
 public struct ConfigMapVolumeSource: Codable, Sendable, Equatable {
     public var name: String
-    /// Maps each key back to its relative path: keys cannot hold `/` (see DESIGN "ConfigMap keys").
+    /// Maps each key back to its relative path: keys cannot hold `/` (see docs/formats.md, "ConfigMap keys").
     public var items: [KeyToPath]?
     public var optional: Bool?
 

@@ -18,7 +18,7 @@ public struct ClusterConnection: Sendable, Equatable {
     public var proxy: KubeProxy?
     /// Whom every request acts as; nil sends no `Impersonate-*` header.
     public var impersonation: KubeImpersonation?
-    /// The cluster's `disable-compression`; requests never ask for gzip either way (see the README).
+    /// The cluster's `disable-compression`; requests never ask for gzip either way (see docs/cluster.md).
     public var disableCompression: Bool
 
     public init(server: URL, tls: KubeTLSSettings = KubeTLSSettings(), credentials: KubeCredentials = KubeCredentials(),
