@@ -15,7 +15,7 @@ Writes OUTDIR/pipedreamer_<version>_<arch>.deb (version: scripts/version.sh, the
   /usr/share/pipedreamer/hooks/       the hook shims install-hooks writes
   /usr/share/man/man1/pipedreamer*.1.gz
   bash, zsh and fish completions in Debian's vendor locations
-  /usr/share/doc/pipedreamer/         README, copyright (the licence), changelog
+  /usr/share/doc/pipedreamer/         README, the user's pages of docs/, copyright (the licence), changelog
 Needs dpkg-dev (dpkg-shlibdeps) and the runtime libraries installed (libgit2-dev brings them);
 runs lintian on the result when it is installed (apt-get install lintian), failing on any error.
 Environment: DEBFULLNAME and DEBEMAIL name the maintainer (default: pipedreamer maintainers
@@ -80,6 +80,12 @@ gzip -9n "$root"/usr/share/man/man1/*.1
 
 say "documentation"
 gzip -9nc "$here/README.md" >"$doc/README.md.gz"
+# The user's pages the README links to (docs/ARCHITECTURE.md and docs/PERFORMANCE.md describe the source).
+install -d -m 0755 "$doc/docs"
+for page in "$here"/docs/*.md; do
+    case ${page##*/} in ARCHITECTURE.md|PERFORMANCE.md) continue ;; esac
+    gzip -9nc "$page" >"$doc/docs/${page##*/}.gz"
+done
 cat >"$doc/copyright" <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: pipedreamer
