@@ -40,8 +40,9 @@ public struct AppliedObject: Sendable, Equatable, CustomStringConvertible {
 /// The result of a deploy.
 public struct DeployResult: Sendable {
     public private(set) var objects: [AppliedObject]
-    /// True when the existing Deployment's pods roll for this commit: by the restart patch, or by
-    /// the new stamp riding in an apply that changed the pod template anyway.
+    /// True when the existing Deployment's pods roll: by the restart patch, by the new stamp riding
+    /// in an apply that changed the pod template anyway, or by a template change with the same stamp
+    /// (a field an upgrade adds, a new Secret digest). What `-o json` and the text output report.
     public let restarted: Bool
     public let rollout: RolloutState?
     /// True when the apply itself changed the existing Deployment's pod template (a new image, a
@@ -152,13 +153,18 @@ public struct Deployer: Sendable {
         let stamped = deploymentAfterApply?[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
         var deployment = deploymentAfterApply
         let liveStamp = liveDeployment?[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
-        // The pods of an existing Deployment roll by the restart patch or by the stamp the apply carried.
-        let restarted = stamped != sha || (liveDeployment != nil && liveStamp != sha)
+        let restamped = stamped != sha || (liveDeployment != nil && liveStamp != sha)
         if stamped != sha {
             deployment = try await rolloutRestart(namespace: namespace, deployment: name, sha: sha, dryRun: dryRun)
         }
+        let liveTemplate = liveDeployment?[path: "spec", "template"]
+        let templateChanged = liveTemplate != nil && deployment?[path: "spec", "template"] != liveTemplate
+        // The pods of an existing Deployment roll by the restart patch, by the stamp the apply carried,
+        // or by any other change of its pod template (a new field after an upgrade, a new Secret digest).
+        let restarted = restamped || templateChanged
         if restarted {
-            say("\(Self.reference(.deployments, name)) restarted at \(rendered.codeCommit.oid.short)" + (dryRun ? " (server dry run)" : ""))
+            say("\(Self.reference(.deployments, name)) restarted at \(rendered.codeCommit.oid.short)"
+                + (restamped ? "" : " (its pod template changed)") + (dryRun ? " (server dry run)" : ""))
         }
 
         var rollout: RolloutState?
@@ -173,8 +179,7 @@ public struct Deployer: Sendable {
             }
         }
         var result = DeployResult(objects: applied, restarted: restarted, rollout: rollout)
-        let liveTemplate = live[Self.key(.deployments, name)]?[path: "spec", "template"]
-        result.templateChanged = liveTemplate != nil && deployment?[path: "spec", "template"] != liveTemplate
+        result.templateChanged = templateChanged
         return result
     }
 
