@@ -106,7 +106,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         let id = core.openWatch(watch) { frame in
             eventLoop.execute {
                 let (handler, context) = loopBound.value
-                guard context.channel.isActive else { return }
+                guard context.channel.isActive, let watchID = handler.watchID else { return }
+                guard let frame else {
+                    handler.core.closeWatch(watchID)
+                    handler.watchID = nil
+                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+                    return
+                }
                 context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: frame)))), promise: nil)
             }
         }

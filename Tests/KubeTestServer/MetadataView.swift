@@ -3,7 +3,7 @@ import Foundation
 /// The shape a GET or LIST answers in, chosen from `Accept` the way apiserver negotiates it
 /// (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/negotiation/negotiate.go) and transformed as
 /// staging/src/k8s.io/apiserver/pkg/endpoints/handlers/response.go does for `as=PartialObjectMetadata[List]`.
-enum MetadataView: Equatable {
+enum MetadataView: Equatable, Sendable {
     case object
     /// `PartialObjectMetadata` in this `meta.k8s.io` version.
     case partial(String)
@@ -44,18 +44,19 @@ enum MetadataView: Equatable {
         return "*\(package).\(resource.kind)\(list ? "List" : "")"
     }
 
+    static func partial(_ object: JSON, _ apiVersion: String) -> JSON {
+        ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": object["metadata"] ?? .object([:])]
+    }
+
     /// `asPartialObjectMetadata` / `asPartialObjectMetadataList`: only metadata is kept; asking for the
     /// other shape than the endpoint returns is 406.
     func render(_ response: APIResponse, resource: Resource, list: Bool) throws -> APIResponse {
         guard self != .object, response.status == 200, let document = try? JSON.parse(response.body) else { return response }
-        func partial(_ object: JSON, _ apiVersion: String) -> JSON {
-            ["kind": "PartialObjectMetadata", "apiVersion": .string(apiVersion), "metadata": object["metadata"] ?? .object([:])]
-        }
         switch (self, list) {
         case (.partial(let apiVersion), false):
-            return APIResponse(status: 200, json: partial(document, apiVersion))
+            return APIResponse(status: 200, json: MetadataView.partial(document, apiVersion))
         case (.partialList(let apiVersion), true):
-            let items = (document["items"]?.array ?? []).map { partial($0, apiVersion) }
+            let items = (document["items"]?.array ?? []).map { MetadataView.partial($0, apiVersion) }
             return APIResponse(status: 200, json: ["kind": "PartialObjectMetadataList", "apiVersion": .string(apiVersion),
                                                    "metadata": document["metadata"] ?? .object([:]), "items": .array(items)])
         case (.partial, true):

@@ -136,7 +136,7 @@ final class ServerCore: @unchecked Sendable {
             var response = APIResponse(status: 200, json: .null)
             response.watch = WatchRequest(resource: resource, namespace: resource.namespaced ? target.namespace : nil, filter: filter,
                                           resourceVersion: request.parameter("resourceVersion"),
-                                          timeoutSeconds: request.parameter("timeoutSeconds").flatMap { Int($0) })
+                                          timeoutSeconds: request.parameter("timeoutSeconds").flatMap { Int($0) }, view: view)
             return response
         case ("GET", _): return try view.render(get(target), resource: resource, list: false)
         case ("POST", nil): return try create(request, target: target, user: user)

@@ -8,6 +8,8 @@ struct WatchRequest: Sendable {
     /// Start after this resourceVersion; nil or "0" starts with the current objects as ADDED.
     let resourceVersion: String?
     let timeoutSeconds: Int?
+    /// The shape of each event's object, as `Accept` asked (`as=PartialObjectMetadata`).
+    var view: MetadataView = .object
 }
 
 /// `labelSelector` and `fieldSelector` (the kind's labels, `FieldSelectors`) of list and watch.
@@ -48,10 +50,11 @@ struct ObjectFilter: Sendable {
 /// One open watch: where it is in the event stream and how to reach its connection.
 final class Watcher: @unchecked Sendable {
     let request: WatchRequest
-    let send: @Sendable (Data) -> Void
+    /// One framed event, or nil to end the stream.
+    let send: @Sendable (Data?) -> Void
     var position: Int
 
-    init(request: WatchRequest, position: Int, send: @escaping @Sendable (Data) -> Void) {
+    init(request: WatchRequest, position: Int, send: @escaping @Sendable (Data?) -> Void) {
         self.request = request
         self.position = position
         self.send = send
@@ -65,17 +68,29 @@ final class Watcher: @unchecked Sendable {
     static func frame(_ type: String, _ object: JSON) -> Data {
         Data((JSON.object(["type": .string(type), "object": object]).text() + "\n").utf8)
     }
+
+    /// The event as the watch's embedded encoder writes it (`watchEmbeddedEncoder`,
+    /// staging/src/k8s.io/apiserver/pkg/endpoints/handlers/watch.go and response.go's `transformObject`): each
+    /// object as PartialObjectMetadata when asked. Asking a watch for PartialObjectMetadataList fails the transform
+    /// of the first event (an event holds one object, not a list), and `HandleHTTP` then ends the stream: nil.
+    func frame(_ type: String, _ object: JSON) -> Data? {
+        switch request.view {
+        case .object: return Watcher.frame(type, object)
+        case .partial(let apiVersion): return Watcher.frame(type, MetadataView.partial(object, apiVersion))
+        case .partialList: return nil
+        }
+    }
 }
 
 extension ServerCore {
     /// Registers a watch and sends what it starts with; returns its id for `closeWatch`.
-    func openWatch(_ request: WatchRequest, send: @escaping @Sendable (Data) -> Void) -> Int {
+    func openWatch(_ request: WatchRequest, send: @escaping @Sendable (Data?) -> Void) -> Int {
         withLock {
             let start = Int(request.resourceVersion ?? "") ?? 0
             let watcher = Watcher(request: request, position: store.lastEventVersion, send: send)
             if start == 0 {
                 for stored in store.list(request.resource, namespace: request.namespace) where request.filter.matches(stored.rendered) {
-                    send(Watcher.frame("ADDED", stored.rendered))
+                    send(watcher.frame("ADDED", stored.rendered))
                 }
             } else {
                 watcher.position = start
@@ -96,7 +111,7 @@ extension ServerCore {
 
     private func deliver(to watcher: Watcher) {
         for event in store.events where watcher.wants(event) {
-            watcher.send(Watcher.frame(event.type, event.object))
+            watcher.send(watcher.frame(event.type, event.object))
         }
         watcher.position = store.lastEventVersion
     }
