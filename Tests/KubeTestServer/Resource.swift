@@ -35,9 +35,10 @@ public struct Resource: Sendable, Hashable {
     public static let secrets = Resource(group: "", version: "v1", plural: "secrets", singular: "secret",
                                          kind: "Secret", namespaced: true, shortNames: [],
                                          tracksGeneration: false, verbs: crud)
+    /// pkg/registry/core/service/strategy.go: `AllowCreateOnUpdate` is true, so a PUT of a missing Service creates it.
     public static let services = Resource(group: "", version: "v1", plural: "services", singular: "service",
                                           kind: "Service", namespaced: true, shortNames: ["svc"],
-                                          tracksGeneration: false, verbs: crud)
+                                          tracksGeneration: false, verbs: crud, allowCreateOnUpdate: true)
     public static let deployments = Resource(group: "apps", version: "v1", plural: "deployments", singular: "deployment",
                                              kind: "Deployment", namespaced: true, shortNames: ["deploy"],
                                              tracksGeneration: true, verbs: crud)

@@ -72,4 +72,17 @@ import Testing
             #expect(put.json.value(at: ["metadata", "generation"]) == 1)
         }
     }
+
+    /// The Service strategy's `AllowCreateOnUpdate` (pkg/registry/core/service/strategy.go) is true: a PUT of a
+    /// missing Service creates it (201); a ConfigMap's is false, so the same PUT is a 404.
+    @Test func aPutCreatesAMissingServiceButNotAMissingConfigMap() async throws {
+        try await withServer { _, http in
+            let service = try await http.put(Fixture.services + "/web", Fixture.service("web"))
+            #expect(service.status == 201)
+            #expect(service.json.value(at: ["spec", "clusterIP"])?.string?.hasPrefix("10.") == true)
+            #expect(service.json.value(at: ["metadata", "generation"]) == nil)
+            let configMap = try await http.put(Fixture.configMaps + "/code", Fixture.configMap("code"))
+            #expect(configMap.status == 404)
+        }
+    }
 }
