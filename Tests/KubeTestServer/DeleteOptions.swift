@@ -86,10 +86,11 @@ extension ServerCore {
     }
 
     /// `finalizeDelete` (store.go): a store with `ReturnDeletedObject` answers with the object, the others with a
-    /// `Status` naming it. Of the kinds served here only Services return the object
-    /// (pkg/registry/core/service/storage/storage.go sets `ReturnDeletedObject: true`).
+    /// `Status` naming it. Of the kinds served here Services and Namespaces return the object
+    /// (pkg/registry/core/service/storage/storage.go and pkg/registry/core/namespace/storage/storage.go set
+    /// `ReturnDeletedObject: true`).
     static func deletedResponse(_ stored: StoredObject, key: ObjectKey) -> APIResponse {
-        if key.resource == .services { return APIResponse(status: 200, json: stored.rendered) }
+        if key.resource == .services || key.resource == .namespaces { return APIResponse(status: 200, json: stored.rendered) }
         var details = StatusError.details(name: key.name, group: key.resource.group, kind: key.resource.plural)
         details["uid"] = stored.object.value(at: ["metadata", "uid"]) ?? .null
         return APIResponse(status: 200, json: ["kind": "Status", "apiVersion": "v1", "metadata": .object([:]),
