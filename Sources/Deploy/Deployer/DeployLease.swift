@@ -38,6 +38,7 @@ public struct DeployLease: Sendable {
     let commit: String
     let identity: String
     let durationSeconds: Int
+    let clock: LeaseClock
 
     public var name: String { Self.leaseName(workflow) }
     public static func leaseName(_ workflow: String) -> String { "\(workflow)-deploy" }
@@ -60,25 +61,30 @@ public struct DeployLease: Sendable {
     public static var processIdentity: String { "\(actor) (pid \(getpid()))" }
 
     public init(api: any KubernetesAPI, namespace: String, workflow: String, commit: String,
-                identity: String = DeployLease.processIdentity, durationSeconds: Int = DeployLease.defaultDurationSeconds) {
+                identity: String = DeployLease.processIdentity, durationSeconds: Int = DeployLease.defaultDurationSeconds,
+                clock: LeaseClock = .system) {
         self.api = api
         self.namespace = namespace
         self.workflow = workflow
         self.commit = commit
         self.identity = identity
         self.durationSeconds = durationSeconds
+        self.clock = clock
     }
 
     /// `commit` is the SHA being deployed, or "" for a delete.
     /// Takes the lease, waiting up to `timeout` (zero: fail at once) while another deploy holds it.
     /// `say` gets the wait line once per holder, `warn` the take-over of a lease nobody renewed.
     public func acquire(timeout: Duration, say: @Sendable (String) -> Void, warn: @Sendable (String) -> Void) async throws -> HeldLease {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        var announced: Holder?
-        // A holder's renewals as this process saw them: a lease unchanged for its duration is stale,
-        // whatever the clocks of the two machines say.
-        var observed: (version: String, since: ContinuousClock.Instant)?
+        let deadline = clock.uptime() + timeout
+        var announced: (identity: String, commit: String?, acquired: String?)?
+        // A holder's renewals as this process saw them. As in client-go's leader election
+        // (tools/leaderelection/leaderelection.go, tryAcquireOrRenew), a lease is expired when this
+        // process has seen it unchanged for its duration, whatever the clocks of the two machines say.
+        var observed: (version: String, since: Duration, identity: String)?
+        // Seen to change while watched: its holder is alive, and a renewTime that looks old by
+        // this machine's clock is the other machine's clock, not a dead holder.
+        var holderRenews = false
         while true {
             let current = try await api.get(.leases, namespace: namespace, name: name)
             guard let current else {
@@ -87,9 +93,18 @@ public struct DeployLease: Sendable {
             }
             let holder = Holder(current)
             let version = current[path: "metadata", "resourceVersion"]?.stringValue ?? ""
-            if observed?.version != version { observed = (version, clock.now) }
-            let unchangedFor = clock.now - (observed?.since ?? clock.now)
-            let expired = holder.identity.isEmpty || isStale(holder) || unchangedFor >= .seconds(max(holder.durationSeconds, 1))
+            let now = clock.uptime()
+            if let seen = observed, seen.version != version {
+                holderRenews = seen.identity == holder.identity
+            }
+            if observed?.version != version { observed = (version, now, holder.identity) }
+            let unchangedFor = now - (observed?.since ?? now)
+            let duration = Duration.seconds(max(holder.durationSeconds, 1))
+            // A lease whose own renewTime is older than its duration (a deploy that died) is
+            // confirmed dead sooner: its holder would renew every third of the duration, so half of
+            // it unchanged is enough; the lock timeout does not count while that is watched.
+            let stale = !holderRenews && isStale(holder)
+            let expired = holder.identity.isEmpty || unchangedFor >= duration || (stale && unchangedFor >= duration / 2)
             if expired {
                 if let held = try await write(current) {
                     if !holder.identity.isEmpty {
@@ -99,31 +114,36 @@ public struct DeployLease: Sendable {
                 }
                 continue
             }
-            if timeout == .zero {
-                throw DeployError("another deploy of \(workflow) is in progress: lease \(name) is held by \(holder.description); wait for it with --lock-timeout DURATION")
+            if !stale {
+                if timeout == .zero {
+                    throw DeployError("another deploy of \(workflow) is in progress: lease \(name) is held by \(holder.description); wait for it with --lock-timeout DURATION")
+                }
+                if now >= deadline {
+                    throw DeployError("timed out after \(timeout) waiting for the deploy lease \(name), held by \(holder.description)")
+                }
             }
-            if clock.now >= deadline {
-                throw DeployError("timed out after \(timeout) waiting for the deploy lease \(name), held by \(holder.description)")
-            }
-            if announced != holder {
+            // Once per holder: its renewals are not news.
+            if announced?.identity != holder.identity || announced?.commit != holder.commit || announced?.acquired != holder.acquired {
                 say("waiting for the deploy lease \(name): held by \(holder.description)")
-                announced = holder
+                announced = (holder.identity, holder.commit, holder.acquired)
             }
-            try await Task.sleep(for: min(.milliseconds(250), deadline - clock.now))
+            try await clock.sleep(stale || deadline <= now ? .milliseconds(250) : min(.milliseconds(250), deadline - now))
         }
     }
 
     /// True when the holder's last renewal is older than its duration by the local clock.
     func isStale(_ holder: Holder) -> Bool {
         guard let renewed = holder.renewed else { return true }
-        return Date().timeIntervalSince(renewed) > Double(max(holder.durationSeconds, 1))
+        return clock.now().timeIntervalSince(renewed) > Double(max(holder.durationSeconds, 1))
     }
 
     /// Creates the lease (`existing` nil) or takes it over with `existing`'s resourceVersion as the
     /// precondition; nil when another deploy got there first.
     func write(_ existing: JSONValue?) async throws -> HeldLease? {
-        let now = LeaseTime.format(Date())
-        let transitions = (existing?[path: "spec", "leaseTransitions"]?.intValue ?? -1) + 1
+        let now = LeaseTime.format(clock.now())
+        // As client-go counts them (leaderelection.go): a new lease has none, a take-over adds one
+        // to what the lease records (an absent field is 0).
+        let transitions = existing.map { ($0[path: "spec", "leaseTransitions"]?.intValue ?? 0) + 1 } ?? 0
         var lease = leaseObject(acquired: now, renewed: now, transitions: transitions)
         do {
             let written: JSONValue

@@ -28,9 +28,10 @@ public final class HeldLease: Sendable {
 
     func startRenewing() {
         let interval = Duration.milliseconds(max(lease.durationSeconds * 1000 / 3, 100))
+        let sleep = lease.clock.sleep
         let task = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                try? await sleep(interval)
                 guard let self, !Task.isCancelled else { return }
                 if await !self.renew() { return }
             }
@@ -42,7 +43,7 @@ public final class HeldLease: Sendable {
     func renew() async -> Bool {
         let current = state.withLock { $0.released ? nil : $0.object }
         guard let current else { return false }
-        let renewed = current.setting(["spec", "renewTime"], .string(LeaseTime.format(Date())))
+        let renewed = current.setting(["spec", "renewTime"], .string(LeaseTime.format(lease.clock.now())))
         do {
             // The PUT runs to its answer even when release() cancels the renewal: a request the
             // server already has would otherwise land after the delete and re-create the lease
