@@ -89,6 +89,13 @@ enum Decoding {
     /// What the registry does before validation: Secret `stringData` folds into `data`, types default.
     static func normalize(_ object: JSON, as resource: Resource) -> JSON {
         var object = object
+        // A null `creationTimestamp` in a template (what the server writes, `StoredObject.encoded`) decodes to the
+        // zero time: nothing.
+        for path in [["spec", "template"], ["spec", "jobTemplate"], ["spec", "jobTemplate", "spec", "template"]]
+        where object.value(at: path + ["metadata", "creationTimestamp"]) == .null {
+            object.set(path + ["metadata", "creationTimestamp"], nil)
+            if object.value(at: path + ["metadata"]) == .object([:]) { object.set(path + ["metadata"], nil) }
+        }
         switch resource {
         case .secrets:
             if let strings = object["stringData"]?.object {

@@ -14,8 +14,28 @@ struct StoredObject: Sendable {
 
     /// The object as the API returns it.
     var rendered: JSON {
-        var out = object
+        var out = StoredObject.encoded(object)
         if !managers.isEmpty { out.set(["metadata", "managedFields"], .array(StoredObject.sorted(managers).map(\.json))) }
+        return out
+    }
+
+    /// What encoding/json writes for a workload's struct fields that are not pointers and so are never omitted:
+    /// a pod or job template's `ObjectMeta` carries `creationTimestamp: null` (a zero `metav1.Time` marshals as null,
+    /// staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/time.go), and an unset status is `status: {}`
+    /// (`DeploymentStatus`, `ReplicaSetStatus`, `CronJobStatus` in staging/src/k8s.io/api). Decoding drops the null
+    /// again (`Decoding.normalize`), so it is never stored, owned or hashed.
+    static func encoded(_ object: JSON) -> JSON {
+        var out = object
+        let templates: [[String]]
+        switch out["kind"]?.string {
+        case "Deployment", "ReplicaSet": templates = [["spec", "template"]]
+        case "CronJob": templates = [["spec", "jobTemplate"], ["spec", "jobTemplate", "spec", "template"]]
+        default: return out
+        }
+        for path in templates where out.value(at: path)?.object != nil && out.value(at: path + ["metadata", "creationTimestamp"]) == nil {
+            out.set(path + ["metadata", "creationTimestamp"], .null)
+        }
+        if out["status"] == nil || out["status"] == .null { out["status"] = .object([:]) }
         return out
     }
 
