@@ -42,7 +42,7 @@ struct DeleteCommand: AsyncParsableCommand, JSONOutputCommand {
     var timeout: String = "2m"
 
     @Option(name: .customLong("lock-timeout"),
-            help: ArgumentHelp("How long to wait while a deploy of the workflow holds its lease; 0 fails at once instead of waiting.", valueName: "duration"))
+            help: ArgumentHelp("How long to wait while a deploy of the workflow holds its lease; 0 fails at once while that deploy renews it (a lease left by a deploy that died is still taken over, after half its duration).", valueName: "duration"))
     var lockTimeout: String = "2m"
 
     @Option(name: [.short, .customLong("output")],

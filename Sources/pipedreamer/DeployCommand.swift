@@ -48,7 +48,7 @@ struct DeployCommand: AsyncParsableCommand, JSONOutputCommand {
     var timeout: String = "5m"
 
     @Option(name: .customLong("lock-timeout"),
-            help: ArgumentHelp("How long to wait while another deploy of the workflow holds its lease; 0 fails at once instead of waiting.", valueName: "duration"))
+            help: ArgumentHelp("How long to wait while another deploy of the workflow holds its lease; 0 fails at once while that deploy renews it (a lease left by a deploy that died is still taken over, after half its duration).", valueName: "duration"))
     var lockTimeout: String = "2m"
 
     @Flag(help: "Take over objects of the workflow's names that exist without its labels. (default: refuse them)")
