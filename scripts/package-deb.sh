@@ -124,7 +124,7 @@ pipedreamer: embedded-library libyaml [usr/bin/pipedreamer]
 # swift-nio-extras (HTTP compression for the Kubernetes client) vendors zlib under prefixed symbols (cnioextras_z_*).
 pipedreamer: embedded-library zlib [usr/bin/pipedreamer]
 OVERRIDES
-chmod 0644 "$doc"/* "$root/usr/share/lintian/overrides/pipedreamer"
+chmod 0644 "$doc"/*.gz "$doc/copyright" "$doc"/docs/* "$root/usr/share/lintian/overrides/pipedreamer"
 
 say "dependencies (dpkg-shlibdeps)"
 mkdir -p "$work/src/debian"
