@@ -6,7 +6,9 @@ import TestSupport
 /// A commit that holds `.secrets.yaml` or a file of `.secrets/` as a symbolic link, once checked
 /// out, must not make a deploy of an earlier, clean tag upload the link's target (the kubeconfig,
 /// the process environment) into the workflow's Secret: deploy refuses before any request.
-@Suite(.timeLimit(.minutes(2))) struct DeploySecretLinkTests {
+// The limit catches a read that blocks (a FIFO opened without O_NONBLOCK would wait forever); it
+// is generous because a test's clock runs while a crowded run keeps it from the processor.
+@Suite(.timeLimit(.minutes(10))) struct DeploySecretLinkTests {
     /// Tags the clean first commit `v1`, then commits (and so checks out) `links` as symbolic links.
     func checkOutLinks(_ h: DeployHarness, _ links: [String: String]) throws {
         try h.repo.git(["tag", "v1", h.firstCommit])

@@ -7,7 +7,9 @@ import TestSupport
 /// Secrets come only from regular files the deploying user owns, reached from the top of the
 /// working tree without a symbolic link at any level: a checked-out commit decides which names
 /// are links, and another user may own files in a shared tree.
-@Suite(.timeLimit(.minutes(1))) struct SecretFileSafetyTests {
+// The limit catches a read that blocks (a FIFO opened without O_NONBLOCK would wait forever); it
+// is generous because a test's clock runs while a crowded run keeps it from the processor.
+@Suite(.timeLimit(.minutes(10))) struct SecretFileSafetyTests {
     let tree: ScratchDirectory
     /// Stands for the deployer's own files outside the working tree (`~/.kube/config`).
     let outside: ScratchDirectory
