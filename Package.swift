@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "pipedreamer",
             dependencies: [
-                "Deploy", "GitShim", "Hooks", "KubeClient",
+                "Deploy", "GitFiles", "GitShim", "Hooks", "KubeClient", "WorkflowBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -91,7 +91,7 @@ let package = Package(
             path: "Tests/KubeTestServerMain"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "GitShimTests", dependencies: ["GitShim", "GitFiles", "TestSupport"]),
+        .testTarget(name: "GitShimTests", dependencies: ["GitShim", "GitFiles", "WorkflowBundle", "TestSupport"]),
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
@@ -102,7 +102,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "GitFiles", "KubeClient", "TestSupport", "KubeTestServer", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "GitShim", "GitFiles", "WorkflowBundle", "KubeClient", "TestSupport", "KubeTestServer", "Yams", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "HooksTests", dependencies: ["Hooks", "Deploy", "GitShim", "GitFiles", "WorkflowBundle", "KubeClient", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["pipedreamer", "KubeTestServerMain", "TestSupport", "KubeTestServer", "Yams", "GitFiles", "WorkflowBundle", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "TestSupport"]),

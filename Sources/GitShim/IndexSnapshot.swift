@@ -1,6 +1,6 @@
+import GitFiles
 #if canImport(Glibc)
 import Glibc
-import GitFiles
 #elseif canImport(Darwin)
 import Darwin
 #endif

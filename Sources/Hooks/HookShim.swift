@@ -1,4 +1,5 @@
 import Deploy
+import WorkflowBundle
 
 /// The git hooks pipedreamer provides.
 public enum HookName: String, CaseIterable, Sendable {

@@ -1,6 +1,7 @@
 import Deploy
 import Foundation
 import GitShim
+import WorkflowBundle
 
 /// What the pre-commit hook does when it cannot read the index git is committing (a form newer
 /// than it knows): git can, so git is asked which paths the commit changes. A commit that changes

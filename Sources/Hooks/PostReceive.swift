@@ -2,6 +2,8 @@ import Foundation
 import Deploy
 import GitShim
 import KubeClient
+import GitFiles
+import WorkflowBundle
 
 /// One line git gives the post-receive hook: `<old sha> <new sha> <ref>`.
 public struct ReceivedUpdate: Sendable, Equatable {

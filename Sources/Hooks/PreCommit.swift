@@ -1,5 +1,7 @@
 import Deploy
 import GitShim
+import GitFiles
+import WorkflowBundle
 
 /// What the pre-commit hook found in the index git is about to commit.
 public struct PreCommitReport: Sendable {

@@ -1,5 +1,7 @@
 import Deploy
 import GitShim
+import GitFiles
+import WorkflowBundle
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

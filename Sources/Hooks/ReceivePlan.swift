@@ -1,4 +1,5 @@
 import GitShim
+import GitFiles
 
 /// What one push deploys: each workflow once, at the newest commit the push brings for it, in
 /// commit order (ancestors before descendants), so of `v1.0.0`, `v1.9.0` and `v1.10.0` pushed

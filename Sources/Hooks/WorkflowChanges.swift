@@ -1,5 +1,7 @@
 import Deploy
 import GitShim
+import GitFiles
+import WorkflowBundle
 
 /// Which workflow directories a change touches, found without reading the rest of the repository.
 enum WorkflowChanges {

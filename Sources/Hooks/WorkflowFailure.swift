@@ -1,5 +1,7 @@
 import Deploy
 import GitShim
+import GitFiles
+import WorkflowBundle
 
 /// One workflow that cannot ship, as a hook found it, with the size it had before the change.
 public struct WorkflowFailure: Sendable {

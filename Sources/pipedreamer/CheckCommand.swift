@@ -3,6 +3,8 @@ import Deploy
 import GitShim
 import Hooks
 import KubeClient
+import GitFiles
+import WorkflowBundle
 
 struct CheckCommand: ParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Deploy
 import Foundation
 import GitShim
 import KubeClient
+import GitFiles
 
 struct HistoryCommand: AsyncParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(

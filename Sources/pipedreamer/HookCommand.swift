@@ -3,6 +3,8 @@ import Deploy
 import Foundation
 import GitShim
 import Hooks
+import GitFiles
+import WorkflowBundle
 
 struct HookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Deploy
 import GitShim
+import WorkflowBundle
 
 /// The workflow `-w` (or the current directory) picks in HEAD's tree, and its directory.
 struct LocalWorkflow {

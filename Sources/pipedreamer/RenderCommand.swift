@@ -2,6 +2,7 @@ import ArgumentParser
 import Deploy
 import GitShim
 import Hooks
+import WorkflowBundle
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case yaml, json

@@ -4,6 +4,8 @@ import Foundation
 import GitShim
 import Hooks
 import KubeClient
+import GitFiles
+import WorkflowBundle
 
 /// Where the repository and the workflow are: shared by every command that reads a commit.
 struct RepositoryOptions: ParsableArguments {

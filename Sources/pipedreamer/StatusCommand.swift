@@ -3,6 +3,8 @@ import Deploy
 import Foundation
 import GitShim
 import KubeClient
+import GitFiles
+import WorkflowBundle
 
 struct StatusCommand: AsyncParsableCommand, JSONOutputCommand {
     static let configuration = CommandConfiguration(

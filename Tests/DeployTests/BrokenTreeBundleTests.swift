@@ -4,6 +4,7 @@ import GitFiles
 import GitShim
 import Testing
 import TestSupport
+import WorkflowBundle
 
 /// A workflow whose trees git fsck refuses is refused by the one rule set, wherever the entry is
 /// in its bundle; an entry elsewhere concerns it not.

@@ -3,6 +3,7 @@ import Foundation
 import GitShim
 import Testing
 import TestSupport
+import WorkflowBundle
 
 /// Builds the bundle of `wf` at HEAD of a fixture.
 func bundleAtHead(_ fixture: GitFixture, _ directory: String = "wf") throws -> CodeBundle {

@@ -2,6 +2,7 @@ import Deploy
 import GitShim
 import Testing
 import TestSupport
+import GitFiles
 
 /// The restart stamp is the last commit that changed what the workflow ships, with git itself as
 /// the oracle: `git log -1` over pathspecs naming exactly the bundle's files and the image file.

@@ -2,6 +2,7 @@ import Deploy
 import Foundation
 import Testing
 import TestSupport
+import WorkflowBundle
 
 @Suite struct ConfigMapKeyTests {
     @Test func slashesBecomeDoubleUnderscores() throws {

@@ -3,6 +3,7 @@ import Testing
 import Yams
 
 @testable import Deploy
+import WorkflowBundle
 
 // MARK: - Fixtures
 

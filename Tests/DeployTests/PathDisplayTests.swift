@@ -3,6 +3,7 @@ import Foundation
 import GitShim
 import Testing
 import TestSupport
+import WorkflowBundle
 
 /// File names reach messages quoted, so one cannot erase a line or move the cursor.
 @Suite struct PathDisplayTests {

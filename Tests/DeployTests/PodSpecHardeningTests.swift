@@ -6,6 +6,7 @@ import TestSupport
 
 @testable import Deploy
 import KubeClient
+import WorkflowBundle
 
 /// Every pod pipedreamer makes runs without the namespace's service-account token and in the
 /// chosen runtime class: the engine's and the CronJobs' trigger pods alike.

@@ -3,6 +3,7 @@ import Foundation
 import KubeTestServer
 import Testing
 import TestSupport
+import WorkflowBundle
 
 /// Many small node files with long, realistic paths: the keys, not the content, fill the objects.
 enum ManyFiles {

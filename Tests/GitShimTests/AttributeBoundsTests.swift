@@ -2,6 +2,7 @@ import Foundation
 import GitShim
 import Testing
 import TestSupport
+import GitFiles
 
 /// Attribute files cost bounded work: git's line and file limits (attr.c), a read limit judged
 /// from the object header, a cap on lines, and a step budget for matching one path.

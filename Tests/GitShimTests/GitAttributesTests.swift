@@ -1,6 +1,7 @@
 import Foundation
 import GitShim
 import Testing
+import GitFiles
 
 /// Every behaviour is checked twice: git itself (`git check-attr --cached`) must give the
 /// expected states, and so must GitAttributes, loaded through the index and commit snapshots.

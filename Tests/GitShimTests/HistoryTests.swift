@@ -2,6 +2,7 @@ import Foundation
 import GitShim
 import Testing
 import TestSupport
+import GitFiles
 
 @Suite struct HistoryTests {
     @Test func commitsReachableFromATipButNotFromExcludedOnesMatchGitRevList() throws {

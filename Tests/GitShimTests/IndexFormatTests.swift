@@ -2,6 +2,8 @@ import Foundation
 @testable import GitShim
 import Testing
 import TestSupport
+import GitFiles
+import WorkflowBundle
 
 /// Every index form git writes reads as `git ls-files -s` lists it (git expands a sparse index there).
 @Suite struct IndexFormatTests {

@@ -2,6 +2,7 @@ import Foundation
 import GitShim
 import Testing
 import TestSupport
+import GitFiles
 
 /// `Repository.lastChange(of:asOf:)` against git itself: `git log -1 --format=%H REV -- DIR`.
 @Suite struct PathHistoryTests {

@@ -2,6 +2,7 @@ import Foundation
 @testable import GitShim
 import Testing
 import TestSupport
+import GitFiles
 
 /// The libgit2-free reading the pre-commit hook does first: objects from loose files and packs
 /// (deltas included) equal `git cat-file`, and a directory is "unchanged" only when git agrees.

@@ -3,6 +3,7 @@ import GitShim
 import Hooks
 import Testing
 import TestSupport
+import GitFiles
 
 /// post-receive deploys nothing from a tree git fsck refuses on a workflow's path or in its bundle.
 @Suite struct BrokenTreeReceiveTests {

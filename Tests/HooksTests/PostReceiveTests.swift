@@ -3,6 +3,7 @@ import Deploy
 import Hooks
 import Testing
 import TestSupport
+import GitFiles
 
 /// Records what it was asked to deploy: `refs at commit: directory`.
 final class RecordingDeployer: CommitDeployer, @unchecked Sendable {

@@ -2,6 +2,7 @@ import GitShim
 import Deploy
 import Hooks
 import Testing
+import GitFiles
 
 @Suite struct PushInputTests {
     let a = String(repeating: "a", count: 40)

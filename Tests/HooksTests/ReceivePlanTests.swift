@@ -3,6 +3,7 @@ import Deploy
 import Hooks
 import Testing
 import TestSupport
+import GitFiles
 
 /// One push of several deploy refs deploys each workflow once, at the newest commit the push
 /// brings for it, oldest commit first, whatever order the ref names sort to.

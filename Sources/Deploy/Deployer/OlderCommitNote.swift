@@ -1,5 +1,6 @@
 import GitShim
 import KubeClient
+import GitFiles
 
 /// Says when a deploy goes back in history: `v1.1 is older than the deployed v1.2 (rolling back)`.
 public enum OlderCommitNote {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import KubeClient
+import WorkflowBundle
 
 /// What deploy checks and records of the workflow's Secret without ever showing a value: the API
 /// server's own key and size rules, checked before any request, and a digest of the content that

@@ -1,4 +1,5 @@
 import Foundation
+import WorkflowBundle
 
 /// The working tree's secret files, opened the only way deploy may read them: a checked-out commit
 /// controls which names are symbolic links, so every directory from the top of the working tree

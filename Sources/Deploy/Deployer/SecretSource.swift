@@ -1,6 +1,7 @@
 import Foundation
 import Yams
 import KubeClient
+import WorkflowBundle
 
 /// The workflow's secrets, read from the working copy (never from a commit): `.secrets/` with one
 /// key per file, or `.secrets.yaml` with one key per top-level entry (nested values JSON-encoded).

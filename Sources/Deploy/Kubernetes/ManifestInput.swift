@@ -1,3 +1,4 @@
+import WorkflowBundle
 /// Everything the objects of one workflow are built from; no I/O behind it.
 public struct ManifestInput: Sendable, Equatable {
     /// The workflow name: the Deployment's and Service's name, prefix of the others.

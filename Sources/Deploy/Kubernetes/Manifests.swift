@@ -1,4 +1,5 @@
 import Foundation
+import WorkflowBundle
 
 /// Builds the typed objects of one workflow from a `ManifestInput`.
 public enum Manifests {

@@ -1,4 +1,6 @@
 import GitShim
+import GitFiles
+import WorkflowBundle
 
 /// The commit a workflow's code comes from: the last commit, as of the deployed commit, that changed
 /// what the workflow ships — workflow.yaml, the files under nodes/ the bundle rules select, and

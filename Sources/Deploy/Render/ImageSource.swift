@@ -1,6 +1,7 @@
 import Foundation
 import GitShim
 import KubeClient
+import GitFiles
 
 /// The engine image a deploy uses and where it came from.
 public struct ResolvedImage: Sendable, Equatable {

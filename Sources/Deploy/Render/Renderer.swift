@@ -1,4 +1,5 @@
 import GitShim
+import WorkflowBundle
 
 /// What `render` (and later `deploy`) is asked to produce.
 public struct RenderOptions: Sendable {

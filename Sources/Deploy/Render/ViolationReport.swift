@@ -1,3 +1,4 @@
+import WorkflowBundle
 /// Formats violations for people: what is wrong, then one line on how to fix it.
 public enum ViolationReport {
     /// `notes` adds lines to a violation's message, before its fix (the hooks say how much a commit adds).

@@ -1,4 +1,6 @@
 import GitShim
+import GitFiles
+import WorkflowBundle
 
 /// A workflow's bundle and spec, checked together: the one rule set shared by the hooks,
 /// `check`, `render` and `deploy`.

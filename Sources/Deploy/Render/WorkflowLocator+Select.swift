@@ -1,4 +1,6 @@
 import GitShim
+import GitFiles
+import WorkflowBundle
 
 extension WorkflowLocator {
     /// The workflow directory to use: `requested` (repository-relative) when given; otherwise the

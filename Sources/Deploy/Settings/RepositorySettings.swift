@@ -1,5 +1,6 @@
 import GitShim
 import KubeClient
+import WorkflowBundle
 
 /// pipedreamer's settings in git config (`pipedreamer.*`): the one place render, deploy and the
 /// hooks read them from.

@@ -1,3 +1,4 @@
+import WorkflowBundle
 extension WorkflowSpec {
     /// Checks node paths against the files of the workflow directory in the commit (or index):
     /// `allPaths` holds every file path relative to the workflow directory, `bundledPaths` the
