@@ -21,12 +21,12 @@ public struct CodeGarbageCollector: Sendable {
         let name = rendered.spec.name
         let namespace = rendered.namespace
         let perCommit = try await api.list(.configMaps, namespace: namespace, labelSelector: PerCommitCode.selector(name))
-            .filter { Self.isOurs($0, workflow: name) }
+            .filter { Manifests.isOwned($0, by: name) }
             .sorted(by: Self.newerFirst)
         var doomed = [String]()
         if rendered.codeConfigMap == .perCommit {
             if let shared = try await api.get(.configMaps, namespace: namespace, name: Manifests.codeConfigMapName(name)),
-               Self.isOurs(shared, workflow: name) {
+               Manifests.isOwned(shared, by: name) {
                 doomed.append(Manifests.codeConfigMapName(name))
             }
             doomed += Self.unneeded(perCommit, inUse: try await mounted(namespace: namespace, workflow: name),
@@ -71,11 +71,6 @@ public struct CodeGarbageCollector: Sendable {
     public static func codeVolume(of object: JSONValue) -> String? {
         let volumes = object[path: "spec", "template", "spec", "volumes"]?.arrayValue ?? []
         return volumes.first { $0[path: "name"]?.stringValue == "code" }?[path: "configMap", "name"]?.stringValue
-    }
-
-    static func isOurs(_ object: JSONValue, workflow: String) -> Bool {
-        object[path: "metadata", "labels", Manifests.nameLabel]?.stringValue == workflow
-            && object[path: "metadata", "labels", Manifests.managedByLabel]?.stringValue == "pipedreamer"
     }
 
     static func name(_ object: JSONValue) -> String? { object[path: "metadata", "name"]?.stringValue }

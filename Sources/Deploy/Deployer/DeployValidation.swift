@@ -132,7 +132,6 @@ struct DeployValidation: Sendable {
         if case .object(let members)? = object[path: "metadata", "labels"] {
             for (key, value) in members { labels[key] = value.stringValue ?? "" }
         }
-        let ours = labels[Manifests.nameLabel] == workflow && labels[Manifests.managedByLabel] == "pipedreamer"
-        return ours ? nil : (object, labels)
+        return Manifests.isOwned(object, by: workflow) ? nil : (object, labels)
     }
 }

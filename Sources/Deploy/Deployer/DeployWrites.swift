@@ -66,8 +66,7 @@ extension Deployer {
         let name = Manifests.secretName(rendered.spec.name)
         // Only this workflow's Secret; its values are read with it but never used.
         let live = try await api.get(.secrets, namespace: rendered.namespace, name: name)
-        guard let live, live[path: "metadata", "labels", Manifests.nameLabel]?.stringValue == rendered.spec.name,
-              live[path: "metadata", "labels", Manifests.managedByLabel]?.stringValue == "pipedreamer" else { return nil }
+        guard let live, Manifests.isOwned(live, by: rendered.spec.name) else { return nil }
         guard try await api.delete(.secrets, namespace: rendered.namespace, name: name, dryRun: dryRun) else { return nil }
         let record = AppliedObject(reference: Self.reference(.secrets, name), outcome: .pruned)
         say(record.description + (dryRun ? " (server dry run)" : ""))

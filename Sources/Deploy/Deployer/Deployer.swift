@@ -102,7 +102,7 @@ public struct Deployer: Sendable {
                 try await api.get(.secrets, namespace: namespace, name: secretName)
             }
             keyed = SecretDigest.keyed(secret, live: live)
-            if let live, ObjectOwnership.isOurs(live, workflow: name) { planned[Self.key(.secrets, secretName)] = live }
+            if let live, Manifests.isOwned(live, by: name) { planned[Self.key(.secrets, secretName)] = live }
         }
 
         // Every object is dry-run first: a refusal there writes nothing. This code commit's immutable

@@ -34,12 +34,6 @@ enum ObjectOwnership {
         return body.removing(replicasPath)
     }
 
-    /// True when the object carries this workflow's labels: deploy manages it.
-    static func isOurs(_ object: JSONValue, workflow: String) -> Bool {
-        object[path: "metadata", "labels", Manifests.nameLabel]?.stringValue == workflow
-            && object[path: "metadata", "labels", Manifests.managedByLabel]?.stringValue == "pipedreamer"
-    }
-
     /// True when a dry-run answer names managers besides pipedreamer: the object existed before.
     static func hasOtherManagers(_ object: JSONValue) -> Bool {
         let entries = object[path: "metadata", "managedFields"]?.arrayValue ?? []

@@ -16,7 +16,7 @@ public struct WorkflowDeletion: Sendable {
             if type == .secrets {
                 let secretName = Manifests.secretName(name)
                 if let secret = try await api.get(.secrets, namespace: namespace, name: secretName),
-                   secret[path: "metadata", "labels", Manifests.managedByLabel]?.stringValue == "pipedreamer" {
+                   Manifests.isOwned(secret, by: name) {
                     result.append((type, secretName))
                 }
                 continue

@@ -5,7 +5,7 @@ extension WorkflowDeploy {
     /// mounts; nil when there is no Deployment of this workflow (a first deploy).
     public static func liveCodeMode(namespace: String, workflow: String, api: any KubernetesAPI) async throws -> CodeConfigMapMode? {
         guard let deployment = try await api.get(.deployments, namespace: namespace, name: workflow),
-              ObjectOwnership.isOurs(deployment, workflow: workflow),
+              Manifests.isOwned(deployment, by: workflow),
               let mounted = CodeGarbageCollector.codeVolume(of: deployment) else { return nil }
         if mounted == Manifests.codeConfigMapName(workflow) { return .shared }
         return mounted.hasPrefix(Manifests.codeConfigMapName(workflow) + "-") ? .perCommit : nil
@@ -31,7 +31,7 @@ extension WorkflowDeploy {
             doomed = [Manifests.codeConfigMapName(name)]
         } else {
             doomed = try await api.list(.configMaps, namespace: rendered.namespace, labelSelector: PerCommitCode.selector(name))
-                .filter { CodeGarbageCollector.isOurs($0, workflow: name) }
+                .filter { Manifests.isOwned($0, by: name) }
                 .sorted(by: CodeGarbageCollector.newerFirst)
                 .compactMap(CodeGarbageCollector.name)
         }

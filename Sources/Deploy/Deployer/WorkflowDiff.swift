@@ -39,7 +39,7 @@ public struct WorkflowDiff: Sendable {
         var keyed: (secret: Secret, digest: String)?
         if let secret {
             let liveSecret = try await api.get(.secrets, namespace: namespace, name: Manifests.secretName(name))
-            if let liveSecret, ObjectOwnership.isOurs(liveSecret, workflow: name) {
+            if let liveSecret, Manifests.isOwned(liveSecret, by: name) {
                 live[Deployer.key(.secrets, Manifests.secretName(name))] = liveSecret
             }
             keyed = SecretDigest.keyed(secret, live: liveSecret)

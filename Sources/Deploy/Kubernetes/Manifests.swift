@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 import WorkflowBundle
 
 /// Builds the typed objects of one workflow from a `ManifestInput`.
@@ -40,6 +41,12 @@ public enum Manifests {
 
     static func labels(_ name: String) -> [String: String] {
         [nameLabel: name, managedByLabel: "pipedreamer"]
+    }
+
+    /// The one ownership rule: an object is workflow `name`'s, for deploy, diff, delete and the
+    /// garbage collector alike, when it carries both labels `selector(name)` selects by.
+    public static func isOwned(_ object: JSONValue, by name: String) -> Bool {
+        labels(name).allSatisfy { object[path: "metadata", "labels", $0.key]?.stringValue == $0.value }
     }
 
     /// The Service selects exactly these, so trigger pods never receive engine traffic.
