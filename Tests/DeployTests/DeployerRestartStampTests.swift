@@ -10,7 +10,7 @@ import KubeClient
 /// The restart stamp (`kubectl.kubernetes.io/restartedAt`) through `Deployer` against the local API
 /// server: a new Deployment is born stamped, and afterwards only the restart patch changes it.
 @Suite struct DeployerRestartStampTests {
-    static let stampPath = ["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]
+    static let stampPath = RestartStamp.path
 
     /// A started server, a client for it and a committed workflow `hello`.
     func withDeployer(_ body: (KubeTestServer, KubernetesClient, GitFixture) async throws -> Void) async throws {
@@ -103,7 +103,7 @@ import KubeClient
             _ = try await deploy(client, rendered)
             // What `kubectl rollout restart` does: another manager stamps a time.
             let manual = JSONValue.object(["spec": .object(["template": .object(["metadata": .object([
-                "annotations": .object([Manifests.restartedAtAnnotation: .string("2026-01-01T00:00:00Z")]),
+                "annotations": .object([RestartStamp.annotation: .string("2026-01-01T00:00:00Z")]),
             ])])])])
             _ = try await client.patch(.deployments, namespace: "default", name: "hello", strategicMerge: manual, dryRun: false)
             #expect(generation(server) == 2)

@@ -21,7 +21,7 @@ public struct ClusterRollback: Sendable {
         let replicaSets = try await api.list(.replicaSets, namespace: namespace, labelSelector: Manifests.selector(workflow))
         let match = replicaSets.first { replicaSet in
             CodeGarbageCollector.codeVolume(of: replicaSet) == entry.codeConfigMap
-                && replicaSet[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue == entry.codeCommit
+                && RestartStamp.of(replicaSet) == entry.codeCommit
         }
         return match?[path: "spec", "template"]?.removing(["metadata", "labels", "pod-template-hash"])
     }

@@ -85,7 +85,7 @@ public struct DeployHistory: Sendable {
             case .failed: continue
             case .started:
                 guard let deployment, case .complete = RolloutState.of(deployment),
-                      deployment[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue == entry.codeCommit
+                      RestartStamp.of(deployment) == entry.codeCommit
                 else { continue }
                 return entry.revision
             }
@@ -97,7 +97,7 @@ public struct DeployHistory: Sendable {
     /// code commit and its container runs the entry's image (a failed deploy leaves another template).
     public static func templateMatches(_ entry: Entry, deployment: JSONValue?) -> Bool {
         let template = deployment?[path: "spec", "template"]
-        return template?[path: "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue == entry.codeCommit
+        return RestartStamp.of(template: template) == entry.codeCommit
             && template?[path: "spec", "containers"]?.arrayValue?.first?[path: "image"]?.stringValue == entry.image
     }
 

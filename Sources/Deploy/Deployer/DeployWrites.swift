@@ -27,9 +27,9 @@ extension Deployer {
     /// along in that one change, so the pods roll once and no restart patch follows. The dry run
     /// already answered whether the template changes.
     static func carryingStamp(_ plan: PlannedApply, live: JSONValue?, sha: String) -> PlannedApply {
-        let stampPath = ["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]
+        let stampPath = RestartStamp.path
         guard let live, live[stampPath]?.stringValue != sha else { return plan }
-        let templateStamp = ["metadata", "annotations", Manifests.restartedAtAnnotation]
+        let templateStamp = RestartStamp.templatePath
         let before = live[path: "spec", "template"]?.removing(templateStamp)
         let after = plan.preview[path: "spec", "template"]?.removing(templateStamp)
         guard before != after else { return plan }

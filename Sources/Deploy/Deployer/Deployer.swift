@@ -150,9 +150,9 @@ public struct Deployer: Sendable {
             say("secret \(Manifests.secretName(name)): the working copy has no .secrets.yaml or .secrets/; the live Secret is kept (pass --prune-secret to delete it)")
         }
 
-        let stamped = deploymentAfterApply?[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
+        let stamped = RestartStamp.of(deploymentAfterApply)
         var deployment = deploymentAfterApply
-        let liveStamp = liveDeployment?[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
+        let liveStamp = RestartStamp.of(liveDeployment)
         let restamped = stamped != sha || (liveDeployment != nil && liveStamp != sha)
         if stamped != sha {
             deployment = try await rolloutRestart(namespace: namespace, deployment: name, sha: sha, dryRun: dryRun)
@@ -187,7 +187,7 @@ public struct Deployer: Sendable {
     /// `kubectl.kubernetes.io/restartedAt` annotation to the full commit SHA.
     public func rolloutRestart(namespace: String, deployment: String, sha: String, dryRun: Bool) async throws -> JSONValue {
         let patch = JSONValue.object(["spec": .object(["template": .object(["metadata": .object([
-            "annotations": .object([Manifests.restartedAtAnnotation: .string(sha)]),
+            "annotations": .object([RestartStamp.annotation: .string(sha)]),
         ])])])])
         return try await KubeAPIError.naming("restarting\(dryRun ? " (server dry run)" : "") \(Self.reference(.deployments, deployment))") {
             try await api.patch(.deployments, namespace: namespace, name: deployment, strategicMerge: patch, dryRun: dryRun)
@@ -236,7 +236,7 @@ public struct Deployer: Sendable {
     /// out, so redeploying moves no ownership and writes nothing.
     static func keepingLiveStamp(_ deployment: JSONValue, live: JSONValue?) -> JSONValue {
         guard let live else { return deployment }
-        let stampPath = ["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]
+        let stampPath = RestartStamp.path
         let unstamped = deployment.removing(stampPath)
         guard let stamp = live[stampPath], appliedFields(of: live, contain: stampPath) else { return unstamped }
         return unstamped.setting(stampPath, stamp)

@@ -113,7 +113,7 @@ public enum WorkflowDeploy {
     static func recordFailure(_ rendered: Rendered, api: any KubernetesAPI, settings: DeploySettings) async throws {
         guard !settings.serverDryRun,
               let live = try await api.get(.deployments, namespace: rendered.namespace, name: rendered.spec.name),
-              live[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue
+              RestartStamp.of(live)
                 == rendered.codeCommit.oid.hex else { return }
         try await DeployHistory(api: api).record(rendered, outcome: .failed, by: settings.actor)
     }

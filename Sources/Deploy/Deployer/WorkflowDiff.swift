@@ -69,7 +69,7 @@ public struct WorkflowDiff: Sendable {
             var changed = plan.outcome != .unchanged
             if plan.type == .deployments {
                 // The stamp the apply carries, or the restart patch that follows it.
-                let stamp = ["spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]
+                let stamp = RestartStamp.path
                 if after[stamp]?.stringValue != sha {
                     after = after.setting(stamp, .string(sha))
                     changed = true

@@ -43,7 +43,7 @@ public struct WorkflowStatus: Sendable {
             name: name,
             namespace: namespace,
             commit: deployment[path: "metadata", "annotations", Manifests.commitAnnotation]?.stringValue,
-            restartedAt: deployment[path: "spec", "template", "metadata", "annotations", Manifests.restartedAtAnnotation]?.stringValue,
+            restartedAt: RestartStamp.of(deployment),
             codeCommit: deployment[path: "metadata", "annotations", Manifests.codeCommitAnnotation]?.stringValue,
             codeConfigMap: CodeGarbageCollector.codeVolume(of: deployment),
             image: engine?[path: "image"]?.stringValue,

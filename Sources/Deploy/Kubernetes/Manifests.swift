@@ -10,7 +10,6 @@ public enum Manifests {
     public static let commitAnnotation = "pipedreamer.dev/commit"
     /// The last commit that changed what the workflow ships, on the Deployment and the code ConfigMap.
     public static let codeCommitAnnotation = "pipedreamer.dev/code-commit"
-    public static let restartedAtAnnotation = "kubectl.kubernetes.io/restartedAt"
     public static let nameLabel = "app.kubernetes.io/name"
     public static let managedByLabel = "app.kubernetes.io/managed-by"
     /// Tells engine pods from trigger pods, which share the name label.
@@ -119,7 +118,7 @@ public enum Manifests {
                     metadata: ObjectMeta(
                         labels: labels(input.name).merging(engineSelector(input.name)) { $1 },
                         // What the rollout restart patches in; rendered so `render | kubectl apply` matches a deploy.
-                        annotations: [restartedAtAnnotation: input.codeCommit]
+                        annotations: [RestartStamp.annotation: input.codeCommit]
                     ),
                     spec: PodSpec(
                         automountServiceAccountToken: false,
