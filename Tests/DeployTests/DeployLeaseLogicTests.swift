@@ -179,4 +179,27 @@ import Testing
         await held.release()
         #expect(world.holder == Self.bob, "release never deletes a lease someone else holds")
     }
+    /// Work done while another process took the lease over is not reported as done, for deploy,
+    /// rollback and delete alike (they all hold it through `holding`), and the lease stays theirs.
+    @Test(arguments: [String(repeating: "a", count: 40), ""])
+    func workDoneWhileTheLeaseWasTakenOverFails(commit: String) async throws {
+        let world = World()
+        let lease = DeployLease(api: world.api, namespace: Self.namespace, workflow: "hello", commit: commit,
+                                identity: "me@here (pid 1)", durationSeconds: 3, clock: world.clock.clock)
+        let work = commit.isEmpty ? "delete" : "deploy"
+        await #expect(throws: DeployError("the deploy lease hello-deploy was taken over by \(Self.bob), deploying 0123456789ab, since 2026-12-01T20:41:02Z during this \(work); run the \(work) again")) {
+            try await lease.holding(timeout: .zero, say: { _ in }, warn: { _ in }) {
+                world.bobHolds()
+                #expect(await world.clock.waitForSleepers(1), "the renewal sleeps")
+                world.clock.advance(by: .seconds(1))
+                // The renewal meets bob's version (409), reads who holds the lease and stops.
+                let giveUp = ContinuousClock.now + .seconds(60)
+                while !world.api.requests.contains(where: { $0.verb == "update" && $0.status == 409 }) || world.api.requests.last?.verb != "get",
+                      ContinuousClock.now < giveUp {
+                    await Task.yield()
+                }
+            }
+        }
+        #expect(world.holder == Self.bob)
+    }
 }

@@ -31,14 +31,8 @@ public struct ClusterRollback: Sendable {
     public func run(_ entry: DeployHistory.Entry, template: JSONValue, namespace: String, workflow: String,
                     settings: DeploySettings) async throws -> RolloutState? {
         let lease = DeployLease(api: api, namespace: namespace, workflow: workflow, commit: entry.commit)
-        let held = try await lease.acquire(timeout: settings.lockTimeout, say: say, warn: say)
-        do {
-            let state = try await restore(entry, template: template, namespace: namespace, workflow: workflow, settings: settings)
-            await held.release()
-            return state
-        } catch {
-            await held.release()
-            throw error
+        return try await lease.holding(timeout: settings.lockTimeout, say: say, warn: say) {
+            try await restore(entry, template: template, namespace: namespace, workflow: workflow, settings: settings)
         }
     }
 

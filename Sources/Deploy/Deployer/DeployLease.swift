@@ -131,6 +131,26 @@ public struct DeployLease: Sendable {
         }
     }
 
+    /// Takes the lease (as `acquire`), runs `body` while holding it and releases it whatever
+    /// happens: the one way deploy, rollback and delete hold it. Work done while another process
+    /// took the lease over is not reported as done.
+    public func holding<T: Sendable>(timeout: Duration, say: @Sendable (String) -> Void, warn: @Sendable (String) -> Void,
+                                     _ body: () async throws -> T) async throws -> T {
+        let held = try await acquire(timeout: timeout, say: say, warn: warn)
+        do {
+            let result = try await body()
+            if let other = held.lostTo {
+                let work = commit.isEmpty ? "delete" : "deploy"
+                throw DeployError("the deploy lease \(name) was taken over by \(other) during this \(work); run the \(work) again")
+            }
+            await held.release()
+            return result
+        } catch {
+            await held.release()
+            throw error
+        }
+    }
+
     /// True when the holder's last renewal is older than its duration by the local clock.
     func isStale(_ holder: Holder) -> Bool {
         guard let renewed = holder.renewed else { return true }

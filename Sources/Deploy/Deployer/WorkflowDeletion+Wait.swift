@@ -29,15 +29,7 @@ extension WorkflowDeletion {
     public func withLease<T: Sendable>(namespace: String, name: String, lockTimeout: Duration,
                                        say: @Sendable (String) -> Void, warn: @Sendable (String) -> Void,
                                        _ body: () async throws -> T) async throws -> T {
-        let held = try await DeployLease(api: api, namespace: namespace, workflow: name, commit: "")
-            .acquire(timeout: lockTimeout, say: say, warn: warn)
-        do {
-            let result = try await body()
-            await held.release()
-            return result
-        } catch {
-            await held.release()
-            throw error
-        }
+        try await DeployLease(api: api, namespace: namespace, workflow: name, commit: "")
+            .holding(timeout: lockTimeout, say: say, warn: warn, body)
     }
 }

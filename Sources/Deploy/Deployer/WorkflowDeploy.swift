@@ -59,17 +59,8 @@ public enum WorkflowDeploy {
         }
         guard takesLease else { return try await deployAndFinish(prepared, api: api, settings: settings, say: say) }
         let lease = DeployLease(api: api, namespace: rendered.namespace, workflow: rendered.spec.name, commit: rendered.commit.oid.hex)
-        let held = try await lease.acquire(timeout: settings.lockTimeout, say: say, warn: warn)
-        do {
-            let result = try await deployAndFinish(prepared, api: api, settings: settings, say: say)
-            if let other = held.lostTo {
-                throw DeployError("the deploy lease \(lease.name) was taken over by \(other) during this deploy; run the deploy again")
-            }
-            await held.release()
-            return result
-        } catch {
-            await held.release()
-            throw error
+        return try await lease.holding(timeout: settings.lockTimeout, say: say, warn: warn) {
+            try await deployAndFinish(prepared, api: api, settings: settings, say: say)
         }
     }
 
