@@ -5,7 +5,7 @@ import TestSupport
 /// A `pipedreamer` process started in the background: for deploys that run together, are killed
 /// mid-way, or wait while a test changes the cluster under them.
 final class BackgroundRun: @unchecked Sendable {
-    let process = Process()
+    let process: SpawnedProcess
     let output: URL
     let errors: URL
 
@@ -13,16 +13,14 @@ final class BackgroundRun: @unchecked Sendable {
         let id = UUID().uuidString
         output = scratch.appendingPathComponent("out-\(id)")
         errors = scratch.appendingPathComponent("err-\(id)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: PipedreamerBinary.path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = GitFixture.environment.merging(environment) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let out = open(output.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let err = open(errors.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { for fd in [out, err, null] where fd >= 0 { close(fd) } }
+        guard out >= 0, err >= 0, null >= 0 else { throw SpawnedProcess.SpawnError(description: "cannot open the output files in \(scratch.path)") }
+        process = try SpawnedProcess(PipedreamerBinary.path, arguments, in: directory,
+                                     environment: GitFixture.environment.merging(environment) { $1 },
+                                     stdin: null, stdout: out, stderr: err)
     }
 
     var stdoutText: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
@@ -31,10 +29,11 @@ final class BackgroundRun: @unchecked Sendable {
     /// Waits for the process to end; returns its exit status (a signal's number + 128).
     func finish() async -> Int32 {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        let status = process.terminationStatus ?? -1
+        return process.endedBySignal ? 128 + status : status
     }
 
-    func kill(_ signal: Int32) { Foundation.kill(process.processIdentifier, signal) }
+    func kill(_ signal: Int32) { Foundation.kill(process.pid, signal) }
 }
 
 extension DeployHarness {

@@ -111,30 +111,36 @@ public enum Command {
 
     public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
                            environment: [String: String]? = nil, input: Data? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
+        let stdin = try SpawnedProcess.pipe(), stdout = try SpawnedProcess.pipe(), stderr = try SpawnedProcess.pipe()
+        let process: SpawnedProcess
+        do {
+            process = try SpawnedProcess(executable, arguments, in: directory, environment: environment,
+                                         stdin: stdin.read, stdout: stdout.write, stderr: stderr.write)
+        } catch {
+            for fd in [stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write] { close(fd) }
+            throw error
+        }
+        // The child's ends belong to the child now.
+        close(stdin.read); close(stdout.write); close(stderr.write)
+        // Drain both pipes and feed the input concurrently, so a chatty child never blocks on a full pipe.
         nonisolated(unsafe) var stderrData = Data()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            stderrData = err.fileHandleForReading.readDataToEndOfFile()
+            stderrData = FileHandle(fileDescriptor: stderr.read, closeOnDealloc: true).readDataToEndOfFile()
             group.leave()
         }
-        if let input { inPipe.fileHandleForWriting.write(input) }
-        try? inPipe.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        group.enter()
+        DispatchQueue.global().async {
+            let handle = FileHandle(fileDescriptor: stdin.write, closeOnDealloc: true)
+            if let input { try? handle.write(contentsOf: input) }
+            try? handle.close()
+            group.leave()
+        }
+        let stdoutData = FileHandle(fileDescriptor: stdout.read, closeOnDealloc: true).readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: stdoutData, stderr: stderrData)
+        return Result(status: process.terminationStatus ?? -1, stdout: stdoutData, stderr: stderrData)
     }
 
     /// The absolute path of a program on PATH, or nil.
