@@ -18,6 +18,27 @@ import TestSupport
 
     func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
 
+    /// The mode is read under the lease: a deploy that waited while the one before it switched to
+    /// per-commit keeps per-commit, instead of planning on the shared mode it saw while waiting.
+    @Test func aDeployThatWaitedForTheLeaseKeepsTheModeTheDeployBeforeItLeft() async throws {
+        try await DeployHarness.with { h in
+            #expect(try h.deploy().status == 0)
+            let second = try h.commitFetch("export default async () => ({ greeting: \"v2\" });\n")
+            // The switching deploy's first Deployment request is held, so the second one reads the
+            // cluster while the first holds the lease and the Deployment still mounts the shared code.
+            h.server.injectFault(Fault(method: "PATCH", pathPrefix: "/apis/apps/v1/namespaces/default/deployments/hello", count: 1,
+                                       action: .delay(milliseconds: 3000)))
+            let switching = try h.startDeploy(perCommit, leaseSeconds: 5)
+            while h.lease == nil, switching.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+            let waiting = try h.startDeploy([], leaseSeconds: 5)
+            #expect(await switching.finish() == 0, "\(switching.stderrText)")
+            #expect(await waiting.finish() == 0, "\(waiting.stderrText)")
+            #expect(h.mountedCode == h.codeName(second), "\(waiting.stdoutText)\(waiting.stderrText)")
+            #expect(!(waiting.stdoutText + waiting.stderrText).contains("code ConfigMap mode"))
+            #expect(h.lease == nil)
+        }
+    }
+
     @Test func aDeployWithoutTheFlagKeepsTheLivePerCommitMode() async throws {
         try await DeployHarness.with { h in
             let second = try twoPerCommitDeploys(h)

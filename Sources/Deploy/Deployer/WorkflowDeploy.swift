@@ -49,18 +49,23 @@ public enum WorkflowDeploy {
         let takesLease = !settings.serverDryRun
         try await preflight.run(namespace: asked.namespace, runtimeClass: asked.runtimeClass,
                                 withSecret: withSecret, withLease: takesLease, codeConfigMap: asked.codeConfigMap)
-        let (prepared, announcement) = try await inLiveCodeMode(prepared, api: api)
-        if let announcement { say(announcement) }
-        let rendered = prepared.rendered
-        if rendered.codeConfigMap != asked.codeConfigMap {
-            // The live mode's permissions (per-commit lists ReplicaSets), checked before any write as well.
-            try await preflight.checkPermissions(namespace: rendered.namespace, withSecret: withSecret, withLease: takesLease,
-                                                 codeConfigMap: rendered.codeConfigMap)
+        // The live code mode is read under the lease: a deploy that waited for it plans on the mode
+        // the deploy before it left, not the one it saw while waiting.
+        let inLiveMode = { @Sendable () async throws -> Prepared in
+            let (prepared, announcement) = try await inLiveCodeMode(prepared, api: api)
+            if let announcement { say(announcement) }
+            let rendered = prepared.rendered
+            if rendered.codeConfigMap != asked.codeConfigMap {
+                // The live mode's permissions (per-commit lists ReplicaSets), checked before any write as well.
+                try await preflight.checkPermissions(namespace: rendered.namespace, withSecret: withSecret, withLease: takesLease,
+                                                     codeConfigMap: rendered.codeConfigMap)
+            }
+            return prepared
         }
-        guard takesLease else { return try await deployAndFinish(prepared, api: api, settings: settings, say: say) }
-        let lease = DeployLease(api: api, namespace: rendered.namespace, workflow: rendered.spec.name, commit: rendered.commit.oid.hex)
+        guard takesLease else { return try await deployAndFinish(try await inLiveMode(), api: api, settings: settings, say: say) }
+        let lease = DeployLease(api: api, namespace: asked.namespace, workflow: asked.spec.name, commit: asked.commit.oid.hex)
         return try await lease.holding(timeout: settings.lockTimeout, say: say, warn: warn) {
-            try await deployAndFinish(prepared, api: api, settings: settings, say: say)
+            try await deployAndFinish(try await inLiveMode(), api: api, settings: settings, say: say)
         }
     }
 
